@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.geo import KOREA_LAT_RANGE, KOREA_LNG_RANGE
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("nickname", email.split("@")[0])
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A resident. Logs in with email; shown to others by nickname only."""
+
+    email = models.EmailField(_("이메일"), unique=True)
+    nickname = models.CharField(_("닉네임"), max_length=20)
+    # Home location: the road-name address the user gave, and where it geocoded to.
+    address = models.CharField(_("집 주소"), max_length=200, blank=True)
+    lat = models.FloatField(_("위도"), null=True, blank=True)
+    lng = models.FloatField(_("경도"), null=True, blank=True)
+    sido = models.CharField(_("시도"), max_length=20, blank=True)
+    sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
+
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["nickname"]
+
+    class Meta:
+        verbose_name = _("회원")
+        verbose_name_plural = _("회원")
+        constraints = [
+            # Nicknames identify people in chats: unique regardless of case.
+            models.UniqueConstraint(Lower("nickname"), name="user_nickname_ci_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(lat__isnull=True) & models.Q(lng__isnull=True))
+                | (
+                    models.Q(lat__gte=KOREA_LAT_RANGE[0], lat__lte=KOREA_LAT_RANGE[1])
+                    & models.Q(lng__gte=KOREA_LNG_RANGE[0], lng__lte=KOREA_LNG_RANGE[1])
+                ),
+                name="user_home_in_korea",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nickname} <{self.email}>"
+
+    @property
+    def has_home(self) -> bool:
+        return self.lat is not None and self.lng is not None

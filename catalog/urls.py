@@ -1,0 +1,3 @@
+app_name = "catalog"
+urlpatterns: list = []
+api_urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Chat models arrive with their issue (see docs/architecture.md)."""

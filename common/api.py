@@ -1,0 +1,104 @@
+"""DRF glue shared by every app: error shape, pagination, small view helpers."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from common.errors import DomainError
+
+# DRF exception class -> our stable error code.
+_DRF_CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ParseError: "parse_error",
+    exceptions.ValidationError: "invalid",
+}
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            message = _first_message(value)
+            if message:
+                return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail) if detail else ""
+
+
+def _first_code(detail: Any) -> str | None:
+    """The code of the first field error, when a serializer gave a specific one."""
+    codes = detail.get_codes() if hasattr(detail, "get_codes") else None
+    while isinstance(codes, dict) and codes:
+        codes = next(iter(codes.values()))
+    while isinstance(codes, list) and codes:
+        codes = codes[0]
+    return codes if isinstance(codes, str) else None
+
+
+def error_response(error: DomainError) -> Response:
+    return Response(error.as_dict(), status=error.status)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every API error leaves as ``{"code", "message", "details"}``."""
+    if isinstance(exc, DomainError):
+        return error_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    detail = getattr(exc, "detail", None)
+    if isinstance(exc, exceptions.ValidationError):
+        specific = _first_code(exc)
+        # Generic field codes ("required", "invalid", ...) stay under "invalid"; serializers
+        # that name a domain code (e.g. "email_taken") surface it at the top.
+        if specific and "_" in specific and specific not in ("max_length", "min_length"):
+            code = specific
+        details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        message = _first_message(detail) or _("입력값을 확인해 주세요.")
+    else:
+        if code == "authentication_failed" and isinstance(detail, dict):
+            # simplejwt puts its own code in the detail ("token_not_valid", ...).
+            code = str(detail.get("code") or code)
+        details = {}
+        message = _first_message(detail)
+    response.data = {"code": code, "message": message, "details": details}
+    return response
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_paginated_response(self, data: list) -> Response:
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            },
+            status=status.HTTP_200_OK,
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return super().get_paginated_response_schema(schema)

@@ -1,0 +1,11 @@
+"""Celery app. In embedded mode (no RABBITMQ_URL) tasks run eagerly in-process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("gonggu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts import urls as accounts_urls
+from catalog import urls as catalog_urls
+from common import views as common_views
+from markets import urls as markets_urls
+
+api_v1 = [
+    *accounts_urls.api_urlpatterns,
+    *markets_urls.api_urlpatterns,
+    *catalog_urls.api_urlpatterns,
+]
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("accounts/", include(accounts_urls)),
+    path("markets/", include(markets_urls)),
+    path("items/", include(catalog_urls)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]

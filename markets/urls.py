@@ -1,0 +1,3 @@
+app_name = "markets"
+urlpatterns: list = []
+api_urlpatterns: list = []

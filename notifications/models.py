@@ -1,0 +1,1 @@
+"""Notifications models arrive with their issue (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Parties models arrive with their issue (see docs/architecture.md)."""

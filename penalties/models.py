@@ -1,0 +1,1 @@
+"""Penalties models arrive with their issue (see docs/architecture.md)."""
