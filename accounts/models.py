@@ -23,6 +23,10 @@ class UserManager(BaseUserManager):
         fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **fields)
 
+    def get_by_natural_key(self, username: str):
+        # Emails are stored lower-cased; logins should not depend on how they are typed.
+        return self.get(email=(username or "").strip().lower())
+
     def create_superuser(self, email: str, password: str | None = None, **fields):
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)

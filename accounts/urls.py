@@ -1,3 +1,21 @@
+from django.urls import path
+
+from accounts import api, views
+
 app_name = "accounts"
-urlpatterns: list = []
-api_urlpatterns: list = []
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("me/", views.me, name="me"),
+    path("users/<int:user_id>/", views.profile, name="profile"),
+]
+
+api_urlpatterns = [
+    path("auth/signup", api.SignupApi.as_view(), name="api-signup"),
+    path("auth/token", api.TokenApi.as_view(), name="api-token"),
+    path("auth/token/refresh", api.TokenRefreshApi.as_view(), name="api-token-refresh"),
+    path("me", api.MeApi.as_view(), name="api-me"),
+    path("users/<int:user_id>", api.UserDetailApi.as_view(), name="api-user"),
+]

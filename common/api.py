@@ -38,16 +38,6 @@ def _first_message(detail: Any) -> str:
     return str(detail) if detail else ""
 
 
-def _first_code(detail: Any) -> str | None:
-    """The code of the first field error, when a serializer gave a specific one."""
-    codes = detail.get_codes() if hasattr(detail, "get_codes") else None
-    while isinstance(codes, dict) and codes:
-        codes = next(iter(codes.values()))
-    while isinstance(codes, list) and codes:
-        codes = codes[0]
-    return codes if isinstance(codes, str) else None
-
-
 def error_response(error: DomainError) -> Response:
     return Response(error.as_dict(), status=error.status)
 
@@ -67,19 +57,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
     detail = getattr(exc, "detail", None)
     if isinstance(exc, exceptions.ValidationError):
-        specific = _first_code(exc)
-        # Generic field codes ("required", "invalid", ...) stay under "invalid"; serializers
-        # that name a domain code (e.g. "email_taken") surface it at the top.
-        if specific and "_" in specific and specific not in ("max_length", "min_length"):
-            code = specific
         details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         message = _first_message(detail) or _("입력값을 확인해 주세요.")
     else:
-        if code == "authentication_failed" and isinstance(detail, dict):
+        if isinstance(detail, dict) and detail.get("code"):
             # simplejwt puts its own code in the detail ("token_not_valid", ...).
-            code = str(detail.get("code") or code)
+            code = str(detail["code"])
+        elif isinstance(exc.get_codes(), str) and exc.get_codes() not in ("error", "invalid"):
+            code = exc.get_codes()
         details = {}
-        message = _first_message(detail)
+        message = _first_message(detail.get("detail", detail) if isinstance(detail, dict) else detail)
     response.data = {"code": code, "message": message, "details": details}
     return response
 

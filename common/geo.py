@@ -93,3 +93,7 @@ def split_region(address: str) -> tuple[str, str]:
         else:
             break
     return sido, " ".join(sigungu_parts)
+
+
+DEFAULT_RADIUS_KM = 10.0
+MAX_RADIUS_KM = 50.0

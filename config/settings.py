@@ -34,8 +34,8 @@ RUNTIME_MODE = "services" if (DATABASE_URL or REDIS_URL or RABBITMQ_URL) else "e
 
 def _require_production_settings() -> None:
     problems = []
-    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
-        problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 32 characters")
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters")
     if not ALLOWED_HOSTS:
         problems.append("DJANGO_ALLOWED_HOSTS must list the served host names")
     for name, value in (
@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "common.context_processors.gonggu",
             ],
         },
     },

@@ -6,6 +6,7 @@ from accounts import urls as accounts_urls
 from catalog import urls as catalog_urls
 from common import views as common_views
 from markets import urls as markets_urls
+from notifications import urls as notifications_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("markets/", include(markets_urls)),
     path("items/", include(catalog_urls)),
+    path("notifications/", include(notifications_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

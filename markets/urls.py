@@ -1,3 +1,15 @@
+from django.urls import path
+
+from markets import api, views
+
 app_name = "markets"
-urlpatterns: list = []
-api_urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.market_list_page, name="list"),
+    path("<int:market_id>/", views.market_detail_page, name="detail"),
+]
+
+api_urlpatterns = [
+    path("markets", api.MarketListApi.as_view(), name="api-markets"),
+    path("markets/<int:market_id>", api.MarketDetailApi.as_view(), name="api-market"),
+]

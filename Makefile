@@ -1,0 +1,52 @@
+# Gonggu — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test setup lint format migrate seed serve services clean benchmarks-smoke
+
+run: setup migrate seed
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@if [ -n "$$RABBITMQ_URL" ] || [ -n "$$REDIS_URL" ] || [ -n "$$DATABASE_URL" ]; then \
+		echo "Services mode: web, worker and beat via honcho (Procfile) on http://$(HOST):$(PORT)/"; \
+		$(BIN)/honcho start -f Procfile; \
+	else \
+		echo "Embedded mode: one process on http://$(HOST):$(PORT)/ (SQLite, in-memory layers)"; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput -v0
+
+seed: setup
+	$(BIN)/python manage.py seed_demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache

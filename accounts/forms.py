@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label=_("이메일"), max_length=254)
+    nickname = forms.CharField(
+        label=_("닉네임"), max_length=20, help_text=_("2~20자, 한글·영문·숫자·밑줄")
+    )
+    password = forms.CharField(label=_("비밀번호"), widget=forms.PasswordInput, max_length=128)
+    password_confirm = forms.CharField(
+        label=_("비밀번호 확인"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") != cleaned.get("password_confirm"):
+            self.add_error("password_confirm", _("비밀번호가 서로 달라요."))
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("이메일"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": _("이메일 또는 비밀번호가 맞지 않아요."),
+        "inactive": _("사용이 중지된 계정이에요."),
+    }
+
+
+class HomeForm(forms.Form):
+    address = forms.CharField(
+        label=_("집 주소 (도로명)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("예: 서울 마포구 월드컵로 212")}),
+    )
+
+
+class NicknameForm(forms.Form):
+    nickname = forms.CharField(label=_("닉네임"), max_length=20)

@@ -1,0 +1,108 @@
+"""Account pages: signup, login, logout, my page (home address), public profiles."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import HomeForm, LoginForm, NicknameForm, SignupForm
+from accounts.selectors import user_get
+from accounts.services import user_signup, user_update_profile
+from common.errors import DomainError
+from penalties.selectors import user_penalty_count
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                nickname=form.cleaned_data["nickname"],
+            )
+        except DomainError as error:
+            field = {
+                "email_taken": "email",
+                "email_invalid": "email",
+                "nickname_taken": "nickname",
+                "nickname_invalid": "nickname",
+                "password_invalid": "password",
+            }.get(error.code)
+            for message in error.details.get("password", [error.message]):
+                form.add_error(field, message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("가입을 환영해요! 집 주소를 설정하면 근처 파티를 보여 드려요."))
+            return redirect("accounts:me")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    home_form = HomeForm(initial={"address": user.address})
+    nickname_form = NicknameForm(initial={"nickname": user.nickname})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = HomeForm(request.POST) if action == "home" else NicknameForm(request.POST)
+        if form.is_valid():
+            try:
+                user_update_profile(user=user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("집 위치를 저장했어요.") if action == "home" else _("닉네임을 바꿨어요."),
+                )
+                next_url = request.POST.get("next", "")
+                if next_url and url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}
+                ):
+                    return redirect(next_url)
+                return redirect("accounts:me")
+        if action == "home":
+            home_form = form
+        else:
+            nickname_form = form
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "home_form": home_form,
+            "nickname_form": nickname_form,
+            "penalty_count": user_penalty_count(user_id=user.pk),
+        },
+    )
+
+
+def profile(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        profile_user = user_get(user_id=user_id)
+    except DomainError:
+        raise Http404 from None
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": profile_user, "penalty_count": user_penalty_count(user_id=user_id)},
+    )

@@ -1,0 +1,33 @@
+"""Item pages: search with a category filter."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from catalog.models import Item
+from catalog.selectors import category_list, item_search
+from common.errors import DomainError
+from common.params import parse_positive_int
+
+
+def item_list_page(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    error = None
+    category_id = None
+    try:
+        category_id = parse_positive_int(request.GET, "category")
+        items = item_search(q=q, category_id=category_id)
+    except DomainError as exc:
+        error, items = exc.message, Item.objects.none()
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/list.html",
+        {
+            "page": page,
+            "q": q,
+            "category_id": category_id,
+            "categories": category_list(max_depth=2),
+            "error": error,
+        },
+    )
