@@ -78,3 +78,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 from tests.fixtures import *  # noqa: E402, F403
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Lets fixtures see whether the test body failed (to keep a screenshot).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -8,6 +8,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 __all__ = [
+    "browser_page",
+    "chromium",
     "_fresh_cache","api_client", "auth_client", "password", "user", "user_factory"]
 
 
@@ -45,3 +47,51 @@ def _fresh_cache():
     """Throttle counters and cached values never leak from one test into the next."""
     cache.clear()
     yield
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright; never a downloaded browser."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM_PATH
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+    # the test itself between page actions are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, request):
+    """A fresh browser context (own cookies) at a desktop size; screenshot kept on failure."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        from pathlib import Path
+
+        out = Path("test-artifacts")
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+    context.close()

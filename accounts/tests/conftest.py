@@ -1,0 +1,3 @@
+from tests.fakes.kakao import fake_kakao
+
+__all__ = ["fake_kakao"]

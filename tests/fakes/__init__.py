@@ -1,0 +1,1 @@
+"""Local fakes of the external HTTP services, speaking their real formats."""
