@@ -68,7 +68,11 @@ class SignupApi(APIView):
             ),
             OpenApiExample(
                 "email taken",
-                value={"code": "email_taken", "message": "이미 가입된 이메일이에요.", "details": {}},
+                value={
+                    "code": "email_taken",
+                    "message": "이미 가입된 이메일이에요.",
+                    "details": {},
+                },
                 response_only=True,
                 status_codes=["400"],
             ),
@@ -134,7 +138,9 @@ class UserDetailApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="users_get", tags=["users"], responses={200: PublicUserOutput, 404: ERROR_SCHEMA}
+        operation_id="users_get",
+        tags=["users"],
+        responses={200: PublicUserOutput, 404: ERROR_SCHEMA},
     )
     def get(self, request, user_id: int):
         user = user_get(user_id=user_id)

@@ -1,8 +1,9 @@
 """Account reads."""
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from common.errors import NotFound
-from django.utils.translation import gettext as _
 
 
 def user_get(*, user_id: int) -> User:

@@ -77,9 +77,7 @@ def user_update_profile(
     if nickname is not None:
         changes["nickname"] = _check_nickname(nickname, exclude_user_id=user.pk)
     if address is not None and (lat is not None or lng is not None):
-        raise DomainError(
-            "location_ambiguous", _("주소와 좌표 중 하나만 보내 주세요."), details={}
-        )
+        raise DomainError("location_ambiguous", _("주소와 좌표 중 하나만 보내 주세요."), details={})
     if address is not None:
         address = address.strip()
         if not address:

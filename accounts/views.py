@@ -41,7 +41,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                 form.add_error(field, message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("가입을 환영해요! 집 주소를 설정하면 근처 파티를 보여 드려요."))
+            messages.success(
+                request, _("가입을 환영해요! 집 주소를 설정하면 근처 파티를 보여 드려요.")
+            )
             return redirect("accounts:me")
     return render(request, "accounts/signup.html", {"form": form})
 

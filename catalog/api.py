@@ -38,9 +38,7 @@ class ItemListApi(APIView):
         tags=["items"],
         parameters=[
             OpenApiParameter("q", str, description="품목 이름 부분 검색 (예: 사과, 화장지)"),
-            OpenApiParameter(
-                "category", OpenApiTypes.INT, description="분류 id (하위 분류 포함)"
-            ),
+            OpenApiParameter("category", OpenApiTypes.INT, description="분류 id (하위 분류 포함)"),
         ],
         responses={200: ItemOutput(many=True), 400: ERROR_SCHEMA, 404: ERROR_SCHEMA},
     )

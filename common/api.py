@@ -66,7 +66,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         elif isinstance(exc.get_codes(), str) and exc.get_codes() not in ("error", "invalid"):
             code = exc.get_codes()
         details = {}
-        message = _first_message(detail.get("detail", detail) if isinstance(detail, dict) else detail)
+        message = _first_message(
+            detail.get("detail", detail) if isinstance(detail, dict) else detail
+        )
     response.data = {"code": code, "message": message, "details": details}
     return response
 

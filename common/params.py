@@ -63,7 +63,5 @@ def parse_positive_int(params, name: str) -> int | None:
     if raw == "":
         return None
     if not raw.isdigit() or int(raw) < 1 or int(raw) > 2**62:
-        raise DomainError(
-            f"invalid_{name}", _("%(name)s는 양의 정수여야 해요.") % {"name": name}
-        )
+        raise DomainError(f"invalid_{name}", _("%(name)s는 양의 정수여야 해요.") % {"name": name})
     return int(raw)

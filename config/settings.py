@@ -241,7 +241,7 @@ SIMPLE_JWT = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gonggu API",
-    "DESCRIPTION": "공구 — split bulk buys at nearby marts. JSON API for mobile and partner clients.",
+    "DESCRIPTION": "공구: split bulk buys at nearby marts. JSON API for mobile and partners.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -258,7 +258,9 @@ GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=3.0)
 MAFRA_API_KEY = env.str("MAFRA_API_KEY", default="sample")
 MAFRA_API_URL = env.str("MAFRA_API_URL", default="http://211.237.50.150:7080/openapi")
 FOODSAFETY_API_KEY = env.str("FOODSAFETY_API_KEY", default="sample")
-FOODSAFETY_API_URL = env.str("FOODSAFETY_API_URL", default="http://openapi.foodsafetykorea.go.kr/api")
+FOODSAFETY_API_URL = env.str(
+    "FOODSAFETY_API_URL", default="http://openapi.foodsafetykorea.go.kr/api"
+)
 
 # --- Domain settings ----------------------------------------------------------------------
 PENALTY_BLOCK_THRESHOLD = env.int("PENALTY_BLOCK_THRESHOLD", default=3)

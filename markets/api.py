@@ -45,7 +45,10 @@ class MarketListApi(APIView):
     @extend_schema(
         operation_id="markets_list",
         tags=["markets"],
-        parameters=[OpenApiParameter("q", str, description="이름·주소·브랜드 검색어"), *NEAR_PARAMETERS],
+        parameters=[
+            OpenApiParameter("q", str, description="이름·주소·브랜드 검색어"),
+            *NEAR_PARAMETERS,
+        ],
         responses={200: MarketOutput(many=True), 400: ERROR_SCHEMA},
         examples=[
             OpenApiExample(
@@ -73,7 +76,9 @@ class MarketDetailApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="markets_get", tags=["markets"], responses={200: MarketOutput, 404: ERROR_SCHEMA}
+        operation_id="markets_get",
+        tags=["markets"],
+        responses={200: MarketOutput, 404: ERROR_SCHEMA},
     )
     def get(self, request, market_id: int):
         return Response(MarketOutput(market_get(market_id=market_id)).data)

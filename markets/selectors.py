@@ -21,7 +21,7 @@ def market_list(*, q: str = "", near: Point | None = None) -> list[Market]:
     if near is None:
         return list(markets.order_by("name", "id"))
     found = []
-    for market in markets.within_box(near.lat, near.lng, near.radius_km)[:MAX_NEAR_RESULTS * 4]:
+    for market in markets.within_box(near.lat, near.lng, near.radius_km)[: MAX_NEAR_RESULTS * 4]:
         market.distance_km = haversine_km(near.lat, near.lng, market.lat, market.lng)
         if market.distance_km <= near.radius_km:
             found.append(market)

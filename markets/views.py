@@ -18,9 +18,10 @@ def market_list_page(request: HttpRequest) -> HttpResponse:
         near = parse_point(request.GET)
     except DomainError as exc:
         error = exc.message
-    if near is None and request.GET.get("near") == "home" and request.user.is_authenticated:
-        if request.user.has_home:
-            near = Point(request.user.lat, request.user.lng, DEFAULT_RADIUS_KM)
+    user = request.user
+    wants_home = request.GET.get("near") == "home" and user.is_authenticated and user.has_home
+    if near is None and wants_home:
+        near = Point(user.lat, user.lng, DEFAULT_RADIUS_KM)
     page = Paginator(market_list(q=q, near=near), 20).get_page(request.GET.get("page"))
     return render(
         request,

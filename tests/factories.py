@@ -45,7 +45,9 @@ class CategoryFactory(DjangoModelFactory):
 
     source = ItemSource.MANUAL
     name = factory.Sequence(lambda n: f"분류{n}")
-    key = factory.LazyAttribute(lambda o: o.name if o.parent is None else f"{o.parent.key} > {o.name}")
+    key = factory.LazyAttribute(
+        lambda o: o.name if o.parent is None else f"{o.parent.key} > {o.name}"
+    )
     parent = None
     depth = factory.LazyAttribute(lambda o: 1 if o.parent is None else o.parent.depth + 1)
 

@@ -8,9 +8,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 __all__ = [
+    "_fresh_cache",
+    "api_client",
+    "auth_client",
     "browser_page",
     "chromium",
-    "_fresh_cache","api_client", "auth_client", "password", "user", "user_factory"]
+    "password",
+    "user",
+    "user_factory",
+]
 
 
 @pytest.fixture

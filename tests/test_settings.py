@@ -92,8 +92,10 @@ def test_cors_uses_explicit_origins_never_wildcard():
     ("env_vars", "complaint"),
     [
         ({"DJANGO_ALLOWED_HOSTS": "gonggu.kr", **SERVICE_ENV}, "DJANGO_SECRET_KEY"),
-        ({"DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "gonggu.kr", **SERVICE_ENV},
-         "DJANGO_SECRET_KEY"),
+        (
+            {"DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "gonggu.kr", **SERVICE_ENV},
+            "DJANGO_SECRET_KEY",
+        ),
         ({"DJANGO_SECRET_KEY": GOOD_SECRET, **SERVICE_ENV}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_SECRET_KEY": GOOD_SECRET, "DJANGO_ALLOWED_HOSTS": "gonggu.kr"}, "DATABASE_URL"),
     ],

@@ -51,9 +51,7 @@ def test_signup_missing_fields_is_400_invalid(api_client):
 
 
 def test_signup_rejects_malformed_json(api_client):
-    response = api_client.post(
-        "/api/v1/auth/signup", "{not json", content_type="application/json"
-    )
+    response = api_client.post("/api/v1/auth/signup", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 
@@ -169,9 +167,10 @@ def test_me_patch_unknown_address_is_400_and_keeps_home(auth_client, user):
 
 def test_me_patch_nickname_change_and_conflict(auth_client, user, user_factory):
     user_factory(nickname="먼저씀")
-    assert auth_client.patch("/api/v1/me", {"nickname": "먼저씀"}, format="json").json()[
-        "code"
-    ] == "nickname_taken"
+    assert (
+        auth_client.patch("/api/v1/me", {"nickname": "먼저씀"}, format="json").json()["code"]
+        == "nickname_taken"
+    )
     response = auth_client.patch("/api/v1/me", {"nickname": "새이름"}, format="json")
     assert response.status_code == 200
     user.refresh_from_db()
@@ -180,7 +179,11 @@ def test_me_patch_nickname_change_and_conflict(auth_client, user, user_factory):
 
 def test_public_profile_hides_private_fields(api_client, user):
     user.address, user.lat, user.lng, user.sido, user.sigungu = (
-        "서울 마포구 월드컵로 212", 37.55, 126.9, "서울특별시", "마포구"
+        "서울 마포구 월드컵로 212",
+        37.55,
+        126.9,
+        "서울특별시",
+        "마포구",
     )
     user.save()
     response = api_client.get(f"/api/v1/users/{user.id}")

@@ -46,7 +46,9 @@ def test_geocoder_failures_are_clear_errors_and_keep_the_old_home(
     user.address, user.lat, user.lng = "부산 해운대구 해운대해변로 264", 35.16, 129.16
     user.save()
     fail(kakao)
-    response = auth_client.patch("/api/v1/me", {"address": "서울 마포구 월드컵로 212"}, format="json")
+    response = auth_client.patch(
+        "/api/v1/me", {"address": "서울 마포구 월드컵로 212"}, format="json"
+    )
     assert response.status_code == status
     assert response.json()["code"] == code
     user.refresh_from_db()

@@ -13,7 +13,10 @@ def seoul_and_busan_markets():
     return {
         "yongsan": MarketFactory(name="이마트 용산점", lat=37.5298, lng=126.9648),
         "mapo": MarketFactory(
-            name="홈플러스 합정점", lat=37.5496, lng=126.9128, road_address="서울특별시 마포구 양화로 45"
+            name="홈플러스 합정점",
+            lat=37.5496,
+            lng=126.9128,
+            road_address="서울특별시 마포구 양화로 45",
         ),
         "gangnam": MarketFactory(name="롯데마트 강남점", lat=37.4842, lng=127.0459),
         "busan": MarketFactory(
@@ -22,7 +25,9 @@ def seoul_and_busan_markets():
     }
 
 
-def test_markets_near_a_point_are_within_radius_and_nearest_first(api_client, seoul_and_busan_markets):
+def test_markets_near_a_point_are_within_radius_and_nearest_first(
+    api_client, seoul_and_busan_markets
+):
     response = api_client.get("/api/v1/markets", {"lat": YONGSAN[0], "lng": YONGSAN[1]})
     assert response.status_code == 200
     results = response.json()["results"]
