@@ -1,0 +1,195 @@
+"""Market writes."""
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from markets.localdata import ClosedRow, MarketRow, ParsedRow, RejectedRow, RejectReason
+from markets.models import Market
+
+# Fields a LOCALDATA import owns; everything else on a market (id, created_at) is left alone.
+LOCALDATA_FIELDS = (
+    "name",
+    "brand",
+    "kind",
+    "road_address",
+    "lot_address",
+    "lat",
+    "lng",
+    "sido",
+    "sigungu",
+)
+MAX_BAD_ROW_SAMPLES = 100
+# 1e-9 degrees is about 0.1 mm: a re-import of the same file compares equal.
+_COORDINATE_TOLERANCE = 1e-9
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Stores the file lists as not operating (폐업, 휴업, ...), by 영업상태명.
+    closed: int = 0
+    closed_by_status: Counter[str] = field(default_factory=Counter)
+    # Of those, how many an earlier import had created: they are kept (see below).
+    closed_still_listed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    # The first MAX_BAD_ROW_SAMPLES bad rows, in file order, for the operator to look up.
+    bad_rows: list[RejectedRow] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def reject(self, row: RejectedRow) -> None:
+        self.skipped[row.reason] += 1
+        if len(self.bad_rows) < MAX_BAD_ROW_SAMPLES:
+            self.bad_rows.append(row)
+
+
+def market_import_localdata(
+    *,
+    rows: Iterable[ParsedRow],
+    chunk_size: int = 500,
+    on_progress: Callable[[ImportSummary], None] | None = None,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Upsert LOCALDATA stores by (source="localdata", source_id=관리번호), ``chunk_size`` rows
+    per transaction, so a failure keeps the chunks already committed and a re-run resumes.
+
+    Rows whose stored values already match are not written (``updated_at`` keeps meaning "last
+    changed"). A store that an earlier import created and the file now lists as closed is
+    LEFT AS IS and only counted (``closed_still_listed``): parties and favorites point at it,
+    and hiding closed marts is a decision for an admin, not for a batch job reading one file.
+    ``on_progress`` is called with the running summary after each chunk.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    summary = ImportSummary(dry_run=dry_run)
+    closed_ids: list[str] = []
+    for chunk in _chunks(_accepted(rows, summary, closed_ids), chunk_size):
+        _upsert_chunk(chunk, summary, dry_run=dry_run)
+        if on_progress is not None:
+            on_progress(summary)
+    summary.closed_still_listed = _count_existing(closed_ids, chunk_size)
+    return summary
+
+
+def _accepted(
+    rows: Iterable[ParsedRow], summary: ImportSummary, closed_ids: list[str]
+) -> Iterator[MarketRow]:
+    """The rows to upsert; counts the others on the way."""
+    max_id_length = Market._meta.get_field("source_id").max_length
+    seen: set[str] = set()
+    for row in rows:
+        if isinstance(row, RejectedRow):
+            summary.reject(row)
+        elif isinstance(row, ClosedRow):
+            summary.closed += 1
+            summary.closed_by_status[row.status or "(빈 값)"] += 1
+            if row.source_id:
+                closed_ids.append(row.source_id)
+        elif len(row.source_id) > max_id_length:
+            summary.reject(
+                RejectedRow(row.line, RejectReason.SOURCE_ID_TOO_LONG, row.source_id[:80])
+            )
+        elif row.source_id in seen:
+            # One INSERT ... ON CONFLICT cannot touch a row twice (PostgreSQL refuses), and
+            # two records for one 관리번호 is a data problem worth showing: keep the first.
+            summary.reject(
+                RejectedRow(row.line, RejectReason.DUPLICATE_SOURCE_ID, source_id=row.source_id)
+            )
+        else:
+            seen.add(row.source_id)
+            yield row
+
+
+def _chunks(rows: Iterable[MarketRow], size: int) -> Iterator[list[MarketRow]]:
+    chunk: list[MarketRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _upsert_chunk(chunk: list[MarketRow], summary: ImportSummary, *, dry_run: bool) -> None:
+    with transaction.atomic():
+        existing = {
+            source_id: values
+            for source_id, *values in Market.objects.filter(
+                source=Market.Source.LOCALDATA, source_id__in=[r.source_id for r in chunk]
+            ).values_list("source_id", *LOCALDATA_FIELDS)
+        }
+        created = updated = unchanged = 0
+        to_write: list[Market] = []
+        for row in chunk:
+            values = _field_values(row)
+            old = existing.get(row.source_id)
+            if old is None:
+                created += 1
+            elif _same(old, values):
+                unchanged += 1
+                continue
+            else:
+                updated += 1
+            to_write.append(
+                Market(source=Market.Source.LOCALDATA, source_id=row.source_id, **values)
+            )
+        if to_write and not dry_run:
+            Market.objects.bulk_create(
+                to_write,
+                update_conflicts=True,
+                unique_fields=["source", "source_id"],
+                update_fields=[*LOCALDATA_FIELDS, "updated_at"],
+            )
+    # Counted after commit: a failed chunk adds nothing.
+    summary.created += created
+    summary.updated += updated
+    summary.unchanged += unchanged
+
+
+def _field_values(row: MarketRow) -> dict[str, str | float]:
+    values: dict[str, str | float] = {}
+    for name in LOCALDATA_FIELDS:
+        value = getattr(row, name)
+        if isinstance(value, str):
+            # Clip to the column: PostgreSQL refuses an over-long value and would fail the chunk.
+            value = value[: _max_length(name)]
+        values[name] = value
+    return values
+
+
+def _max_length(name: str) -> int:
+    return Market._meta.get_field(name).max_length
+
+
+def _same(old: list, new: dict[str, str | float]) -> bool:
+    for name, old_value in zip(LOCALDATA_FIELDS, old, strict=True):
+        new_value = new[name]
+        if isinstance(new_value, float):
+            if not math.isclose(old_value, new_value, rel_tol=0, abs_tol=_COORDINATE_TOLERANCE):
+                return False
+        elif old_value != new_value:
+            return False
+    return True
+
+
+def _count_existing(source_ids: list[str], batch: int) -> int:
+    total = 0
+    for start in range(0, len(source_ids), batch):
+        total += Market.objects.filter(
+            source=Market.Source.LOCALDATA, source_id__in=source_ids[start : start + batch]
+        ).count()
+    return total
