@@ -147,3 +147,17 @@ def test_logout_is_post_only_and_logs_out(client, user):
     client.force_login(user)
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(reverse("accounts:me")).status_code == 302
+
+
+def test_admin_lists_markets_items_and_users(admin_client, content):
+    for url in (
+        "/admin/markets/market/",
+        "/admin/catalog/item/",
+        "/admin/catalog/category/",
+        "/admin/accounts/user/",
+        f"/admin/markets/market/{content['market'].id}/change/",
+        "/admin/markets/market/?q=용산",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    assert "이마트 용산점" in admin_client.get("/admin/markets/market/").content.decode()
