@@ -64,7 +64,8 @@ class ItemQuerySet(models.QuerySet):
             return self
         if connection.vendor == "postgresql" and len(q) <= 2:
             return self.alias(name_grams=NameGrams("name")).filter(name_grams__contains=[q.lower()])
-        # ILIKE '%q%' uses the pg_trgm GIN index for three characters and more.
+        # Django's icontains is UPPER(name) LIKE UPPER('%q%'): the pg_trgm GIN index on
+        # UPPER(name) serves it from three characters on.
         return self.filter(name__icontains=q)
 
     def in_category(self, category_id: int) -> "ItemQuerySet":

@@ -1,6 +1,7 @@
 """Index-backed Korean substring search on PostgreSQL (no-op on SQLite).
 
-- pg_trgm GIN index on name: serves ILIKE '%q%' for queries of 3+ characters.
+- pg_trgm GIN index on UPPER(name), which Django's icontains compares: serves '%q%'
+  for queries of 3+ characters.
 - GIN index on gonggu_grams(name) (1- and 2-character grams): serves 1-2 character queries,
   which trigrams cannot, through array containment.
 """
@@ -20,7 +21,7 @@ FORWARD = [
     $$
     """,
     "CREATE INDEX IF NOT EXISTS catalog_item_name_trgm ON catalog_item "
-    "USING gin (name gin_trgm_ops)",
+    "USING gin ((upper(name::text)) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS catalog_item_name_grams ON catalog_item "
     "USING gin (gonggu_grams(name))",
 ]
