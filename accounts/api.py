@@ -50,7 +50,7 @@ class SignupApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    class InputSerializer(serializers.Serializer):
+    class SignupInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)
         password = serializers.CharField(max_length=128, style={"input_type": "password"})
         nickname = serializers.CharField(max_length=40)
@@ -58,7 +58,7 @@ class SignupApi(APIView):
     @extend_schema(
         operation_id="auth_signup",
         tags=["auth"],
-        request=InputSerializer,
+        request=SignupInput,
         responses={201: MeOutput, 400: ERROR_SCHEMA},
         examples=[
             OpenApiExample(
@@ -79,7 +79,7 @@ class SignupApi(APIView):
         ],
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.SignupInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = user_signup(**data.validated_data)
         return Response(MeOutput(_with_penalties(user)).data, status=status.HTTP_201_CREATED)
@@ -103,7 +103,7 @@ class TokenRefreshApi(TokenRefreshView):
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class MeInput(serializers.Serializer):
         nickname = serializers.CharField(max_length=40, required=False)
         address = serializers.CharField(max_length=200, required=False, allow_blank=True)
         lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
@@ -116,7 +116,7 @@ class MeApi(APIView):
     @extend_schema(
         operation_id="me_update",
         tags=["me"],
-        request=InputSerializer,
+        request=MeInput,
         responses={200: MeOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 503: ERROR_SCHEMA},
         examples=[
             OpenApiExample(
@@ -128,7 +128,7 @@ class MeApi(APIView):
         ],
     )
     def patch(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.MeInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = user_update_profile(user=request.user, **data.validated_data)
         return Response(MeOutput(_with_penalties(user)).data)

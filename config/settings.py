@@ -159,6 +159,11 @@ CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Deadline passed: close with >= 2 members, else cancel. Every minute, so a party's
+    # state is at most a minute behind its deadline (joins past it are refused at once).
+    "parties-settle-overdue": {"task": "parties.settle_overdue", "schedule": 60.0},
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

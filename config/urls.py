@@ -7,11 +7,13 @@ from catalog import urls as catalog_urls
 from common import views as common_views
 from markets import urls as markets_urls
 from notifications import urls as notifications_urls
+from parties import urls as parties_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
     *markets_urls.api_urlpatterns,
     *catalog_urls.api_urlpatterns,
+    *parties_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -20,6 +22,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("markets/", include(markets_urls)),
     path("items/", include(catalog_urls)),
+    path("parties/", include(parties_urls)),
     path("notifications/", include(notifications_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

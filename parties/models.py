@@ -1,1 +1,164 @@
-"""Parties models arrive with their issue (see docs/architecture.md)."""
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.geo import bounding_box
+
+MIN_CAPACITY = 2
+MAX_CAPACITY = 20
+
+
+class PartyStatus(models.TextChoices):
+    RECRUITING = "recruiting", _("모집 중")
+    CLOSED = "closed", _("모집 마감")
+    COMPLETED = "completed", _("완료")
+    CANCELLED = "cancelled", _("취소")
+
+
+class PartyQuerySet(models.QuerySet):
+    def recruiting(self, *, now=None) -> "PartyQuerySet":
+        """Open for joining: recruiting and the deadline still ahead."""
+        return self.filter(status=PartyStatus.RECRUITING, recruit_until__gt=now or timezone.now())
+
+    def within_box(self, lat: float, lng: float, radius_km: float) -> "PartyQuerySet":
+        """The bounding box of the circle, on the indexed (copied) market coordinates."""
+        min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+        return self.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
+
+    def with_member(self, user) -> "PartyQuerySet":
+        return self.filter(memberships__user=user, memberships__left_at__isnull=True).distinct()
+
+
+class Party(models.Model):
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_parties",
+        verbose_name=_("파티장"),
+    )
+    market = models.ForeignKey(
+        "markets.Market", on_delete=models.PROTECT, related_name="parties", verbose_name=_("마트")
+    )
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="parties", verbose_name=_("품목")
+    )
+    title = models.CharField(_("제목"), max_length=60)
+    description = models.TextField(_("설명"), max_length=2000, blank=True)
+    total_price = models.PositiveIntegerField(_("총 가격 (원)"))
+    total_quantity = models.PositiveIntegerField(_("총 수량"))
+    unit = models.CharField(_("단위"), max_length=10)
+    capacity = models.PositiveSmallIntegerField(_("정원 (파티장 포함)"))
+    meet_at = models.DateTimeField(_("만나는 시각"))
+    recruit_until = models.DateTimeField(_("모집 마감 시각"))
+    status = models.CharField(
+        _("상태"), max_length=12, choices=PartyStatus.choices, default=PartyStatus.RECRUITING
+    )
+    member_count = models.PositiveSmallIntegerField(_("인원"), default=0)
+    # Copied from the market so the nearby search filters one table on its own index.
+    lat = models.FloatField(_("위도"))
+    lng = models.FloatField(_("경도"))
+    sido = models.CharField(_("시도"), max_length=20, blank=True)
+    sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("만든 시각"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("완료/취소 시각"), null=True, blank=True)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("파티")
+        verbose_name_plural = _("파티")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=MIN_CAPACITY, capacity__lte=MAX_CAPACITY),
+                name="party_capacity_2_to_20",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_count__lte=F("capacity")), name="party_members_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PartyStatus.values), name="party_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(recruit_until__lte=F("meet_at")), name="party_recruit_before_meet"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_price__gt=0, total_quantity__gt=0),
+                name="party_price_quantity_positive",
+            ),
+        ]
+        indexes = [
+            # The nearby search: only recruiting parties, by coordinates. Partial, so the
+            # index holds the ~10% of parties that are open rather than all of history.
+            models.Index(
+                fields=["lat", "lng"],
+                condition=Q(status="recruiting"),
+                name="party_recruiting_lat_lng_idx",
+            ),
+            # The settle task: recruiting parties whose deadline has passed.
+            models.Index(
+                fields=["recruit_until"],
+                condition=Q(status="recruiting"),
+                name="party_recruiting_deadline_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def share_price(self) -> int:
+        """Per-person share: total price split over the full capacity, rounded up (KRW)."""
+        return math.ceil(self.total_price / self.capacity)
+
+    @property
+    def share_quantity(self) -> float:
+        return self.total_quantity / self.capacity
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.member_count
+
+
+class MembershipRole(models.TextChoices):
+    LEADER = "leader", _("파티장")
+    MEMBER = "member", _("파티원")
+
+
+class Membership(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=MembershipRole.choices)
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("파티 참여")
+        verbose_name_plural = _("파티 참여")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "user"],
+                condition=Q(left_at__isnull=True),
+                name="membership_one_active_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "left_at"], name="membership_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.party_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None

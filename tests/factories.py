@@ -60,3 +60,30 @@ class ItemFactory(DjangoModelFactory):
     source_key = factory.Sequence(lambda n: f"item-{n}")
     name = factory.Sequence(lambda n: f"품목{n}")
     category = factory.SubFactory(CategoryFactory)
+
+
+def make_party(*, leader=None, market=None, item=None, **overrides):
+    """A party created through the real service (so membership and counters are right)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parties.services import party_create
+
+    now = timezone.now()
+    fields = {
+        "title": "사과 한 박스 나눠요",
+        "description": "4명이서 나눠요",
+        "total_price": 30000,
+        "total_quantity": 20,
+        "unit": "개",
+        "capacity": 4,
+        "meet_at": now + timedelta(days=2),
+        "recruit_until": now + timedelta(days=1),
+    }
+    fields.update(overrides)
+    market = market or MarketFactory()
+    item = item or ItemFactory()
+    return party_create(
+        leader=leader or UserFactory(), market_id=market.id, item_id=item.id, **fields
+    )

@@ -8,6 +8,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 __all__ = [
+    "_fast_password_hashing",
+    "events",
     "_fresh_cache",
     "api_client",
     "auth_client",
@@ -46,6 +48,12 @@ def auth_client(user) -> APIClient:
     token = RefreshToken.for_user(user).access_token
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness (~0.3 s a password) is for attackers, not for tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +109,14 @@ def browser_page(chromium, request):
         out.mkdir(exist_ok=True)
         page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def events():
+    """Domain events that left after commit, in order (``[DomainEvent, ...]``)."""
+    from common import events as bus
+
+    seen = []
+    bus.subscribe(bus.ALL, seen.append)
+    yield seen
+    bus.unsubscribe(bus.ALL, seen.append)

@@ -1,0 +1,248 @@
+"""Parties JSON API: one view per operation, input and output serializers, errors by code."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import ERROR_SCHEMA
+from common.api import Pagination
+from common.params import parse_point, parse_positive_int
+from markets.api import NEAR_PARAMETERS
+from parties import services
+from parties.selectors import party_get, party_members, party_membership, party_nearby, user_parties
+
+
+class PartyMarketOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    road_address = serializers.CharField()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+
+
+class PartyItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category_id = serializers.IntegerField()
+
+
+class PartyUserOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    nickname = serializers.CharField()
+
+
+class PartyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    market = PartyMarketOutput()
+    item = PartyItemOutput()
+    leader = PartyUserOutput()
+    total_price = serializers.IntegerField()
+    total_quantity = serializers.IntegerField()
+    unit = serializers.CharField()
+    capacity = serializers.IntegerField()
+    member_count = serializers.IntegerField()
+    seats_left = serializers.IntegerField()
+    share_price = serializers.IntegerField(help_text="1인당 금액: ⌈총 가격 / 정원⌉ 원")
+    share_quantity = serializers.FloatField()
+    meet_at = serializers.DateTimeField()
+    recruit_until = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+
+
+class NearbyPartyOutput(PartyOutput):
+    distance_km = serializers.SerializerMethodField()
+
+    def get_distance_km(self, party) -> float:
+        return round(party.distance_km, 3)
+
+
+class MemberOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    nickname = serializers.CharField(source="user.nickname")
+    role = serializers.CharField()
+    joined_at = serializers.DateTimeField()
+
+
+class PartyDetailOutput(PartyOutput):
+    members = MemberOutput(many=True)
+    my_role = serializers.CharField(allow_null=True)
+
+
+def _detail(party, user) -> dict:
+    membership = party_membership(party=party, user=user)
+    data = PartyOutput(party).data
+    data["members"] = MemberOutput(party_members(party=party), many=True).data
+    data["my_role"] = membership.role if membership else None
+    return data
+
+
+CREATE_EXAMPLE = {
+    "market_id": 1,
+    "item_id": 12,
+    "title": "코스트코 키친타월 나눠요",
+    "description": "12롤 중 3롤씩, 주차장 입구에서 만나요.",
+    "total_price": 21990,
+    "total_quantity": 12,
+    "unit": "롤",
+    "capacity": 4,
+    "meet_at": "2026-12-01T19:00:00+09:00",
+    "recruit_until": "2026-12-01T12:00:00+09:00",
+}
+
+
+class PartyCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class PartyCreateInput(serializers.Serializer):
+        market_id = serializers.IntegerField(min_value=1)
+        item_id = serializers.IntegerField(min_value=1)
+        title = serializers.CharField(max_length=60)
+        description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        total_price = serializers.IntegerField(min_value=1, max_value=services.MAX_TOTAL_PRICE)
+        total_quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+        unit = serializers.CharField(max_length=10)
+        capacity = serializers.IntegerField()
+        meet_at = serializers.DateTimeField()
+        recruit_until = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="parties_create",
+        tags=["parties"],
+        request=PartyCreateInput,
+        responses={201: PartyDetailOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA},
+        examples=[
+            OpenApiExample("create", value=CREATE_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "deadline after meeting",
+                value={
+                    "code": "recruit_after_meet",
+                    "message": "모집 마감 시각은 만나는 시각보다 늦을 수 없어요.",
+                    "details": {},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def post(self, request):
+        data = self.PartyCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        party = services.party_create(leader=request.user, **data.validated_data)
+        return Response(_detail(party_get(party_id=party.pk), request.user), status=201)
+
+
+class PartyDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="parties_get",
+        tags=["parties"],
+        responses={200: PartyDetailOutput, 404: ERROR_SCHEMA},
+    )
+    def get(self, request, party_id: int):
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+
+class PartyNearbyApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="parties_nearby",
+        tags=["parties"],
+        parameters=[
+            *NEAR_PARAMETERS,
+            OpenApiParameter("item", OpenApiTypes.INT, description="품목 id"),
+            OpenApiParameter("category", OpenApiTypes.INT, description="분류 id (하위 포함)"),
+            OpenApiParameter("q", str, description="제목·품목 이름 검색어"),
+        ],
+        responses={200: NearbyPartyOutput(many=True), 400: ERROR_SCHEMA},
+        examples=[
+            OpenApiExample(
+                "missing location",
+                value={
+                    "code": "location_required",
+                    "message": "위치(lat, lng)를 보내 주세요.",
+                    "details": {},
+                },
+                response_only=True,
+                status_codes=["400"],
+            )
+        ],
+    )
+    def get(self, request):
+        params = request.query_params
+        parties = party_nearby(
+            point=parse_point(params, required=True),
+            item_id=parse_positive_int(params, "item"),
+            category_id=parse_positive_int(params, "category"),
+            q=params.get("q", ""),
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(parties, request, view=self)
+        return paginator.get_paginated_response(NearbyPartyOutput(page, many=True).data)
+
+
+def _transition_view(name: str, service, summary: str):
+    class TransitionApi(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            operation_id=f"parties_{name}",
+            tags=["parties"],
+            summary=summary,
+            request=None,
+            responses={
+                200: PartyDetailOutput,
+                401: ERROR_SCHEMA,
+                403: ERROR_SCHEMA,
+                404: ERROR_SCHEMA,
+                409: ERROR_SCHEMA,
+            },
+            examples=[
+                OpenApiExample(
+                    "conflict",
+                    value={"code": "party_full", "message": "정원이 다 찼어요.", "details": {}},
+                    response_only=True,
+                    status_codes=["409"],
+                )
+            ],
+        )
+        def post(self, request, party_id: int):
+            service(party_id=party_id, user=request.user)
+            return Response(_detail(party_get(party_id=party_id), request.user))
+
+    TransitionApi.__name__ = f"Party{name.capitalize()}Api"
+    TransitionApi.__qualname__ = TransitionApi.__name__
+    return TransitionApi
+
+
+PartyJoinApi = _transition_view("join", services.party_join, "파티 참여")
+PartyLeaveApi = _transition_view("leave", services.party_leave, "파티 나가기 (모집 중에만)")
+PartyCloseApi = _transition_view("close", services.party_close, "모집 마감 (파티장)")
+PartyCancelApi = _transition_view("cancel", services.party_cancel, "파티 취소 (파티장)")
+PartyCompleteApi = _transition_view(
+    "complete", services.party_complete, "파티 완료 (파티장, 만난 뒤)"
+)
+
+
+class MyPartiesOutput(serializers.Serializer):
+    leading = PartyOutput(many=True)
+    joined = PartyOutput(many=True)
+    past = PartyOutput(many=True)
+
+
+class MyPartiesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_parties", tags=["me"], responses={200: MyPartiesOutput, 401: ERROR_SCHEMA}
+    )
+    def get(self, request):
+        return Response(MyPartiesOutput(user_parties(user=request.user)).data)

@@ -1,0 +1,280 @@
+"""Party writes: create, join, leave, close, cancel, complete, and settling overdue parties.
+
+Every transition locks the party row (``parties.locks``), re-checks the rules on the locked
+row, writes, and emits its domain event, which leaves after commit (``common.events``).
+Counters move with ``F()``; the constraints on Party and Membership are the last guard.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from catalog.models import Item
+from common.errors import Conflict, DomainError, PermissionDenied
+from common.events import emit
+from markets.models import Market
+from parties.locks import party_for_update
+from parties.models import MAX_CAPACITY, MIN_CAPACITY, Membership, MembershipRole, Party
+from parties.models import PartyStatus as S
+from penalties.selectors import user_blocked_until
+
+MAX_MEET_AHEAD = timedelta(days=30)
+MAX_TOTAL_PRICE = 100_000_000  # 1억 원: anything above is a typo, not a mart purchase
+
+
+def _event_payload(party: Party, **extra) -> dict:
+    return {
+        "party_id": party.pk,
+        "title": party.title,
+        "leader_id": party.leader_id,
+        "market_id": party.market_id,
+        "item_id": party.item_id,
+        "sido": party.sido,
+        "sigungu": party.sigungu,
+        "lat": party.lat,
+        "lng": party.lng,
+        "status": party.status,
+        "member_count": party.member_count,
+        "capacity": party.capacity,
+        **extra,
+    }
+
+
+def _active_member_ids(party: Party) -> list[int]:
+    return list(
+        party.memberships.filter(left_at__isnull=True)
+        .order_by("joined_at", "id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _ensure_not_blocked(user: User) -> None:
+    until = user_blocked_until(user_id=user.pk)
+    if until is not None:
+        raise PermissionDenied(
+            "penalty_blocked",
+            _("페널티가 쌓여 %(date)s까지 파티를 만들거나 참여할 수 없어요.")
+            % {"date": date_format(timezone.localtime(until), "Y년 n월 j일")},
+            details={"blocked_until": until.isoformat()},
+        )
+
+
+def _ensure_leader(party: Party, user: User) -> None:
+    if party.leader_id != user.pk:
+        raise PermissionDenied("not_leader", _("파티장만 할 수 있어요."))
+
+
+def party_create(
+    *,
+    leader: User,
+    market_id: int,
+    item_id: int,
+    title: str,
+    description: str = "",
+    total_price: int,
+    total_quantity: int,
+    unit: str,
+    capacity: int,
+    meet_at: datetime,
+    recruit_until: datetime,
+) -> Party:
+    now = timezone.now()
+    _ensure_not_blocked(leader)
+    market = Market.objects.filter(pk=market_id).first()
+    if market is None:
+        raise DomainError("market_not_found", _("마트를 찾을 수 없어요."))
+    if not Item.objects.filter(pk=item_id).exists():
+        raise DomainError("item_not_found", _("품목을 찾을 수 없어요."))
+    title, unit = title.strip(), unit.strip()
+    if not title:
+        raise DomainError("title_required", _("제목을 입력해 주세요."))
+    if not unit:
+        raise DomainError("unit_required", _("단위를 입력해 주세요. (예: 개, kg, 롤)"))
+    if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
+        raise DomainError(
+            "invalid_capacity",
+            _("정원은 파티장을 포함해 %(min)d~%(max)d명이에요.")
+            % {"min": MIN_CAPACITY, "max": MAX_CAPACITY},
+        )
+    if not 0 < total_price <= MAX_TOTAL_PRICE:
+        raise DomainError("invalid_price", _("총 가격은 1원 이상 1억 원 이하로 입력해 주세요."))
+    if total_quantity <= 0:
+        raise DomainError("invalid_quantity", _("총 수량은 1 이상이어야 해요."))
+    if meet_at <= now:
+        raise DomainError("meet_at_in_past", _("만나는 시각은 지금 이후여야 해요."))
+    if meet_at > now + MAX_MEET_AHEAD:
+        raise DomainError("meet_at_too_far", _("만나는 시각은 30일 이내로 정해 주세요."))
+    if recruit_until <= now:
+        raise DomainError("recruit_until_in_past", _("모집 마감 시각은 지금 이후여야 해요."))
+    if recruit_until > meet_at:
+        raise DomainError(
+            "recruit_after_meet", _("모집 마감 시각은 만나는 시각보다 늦을 수 없어요.")
+        )
+
+    with transaction.atomic():
+        party = Party.objects.create(
+            leader=leader,
+            market=market,
+            item_id=item_id,
+            title=title,
+            description=description.strip(),
+            total_price=total_price,
+            total_quantity=total_quantity,
+            unit=unit,
+            capacity=capacity,
+            meet_at=meet_at,
+            recruit_until=recruit_until,
+            member_count=1,
+            lat=market.lat,
+            lng=market.lng,
+            sido=market.sido,
+            sigungu=market.sigungu,
+        )
+        Membership.objects.create(party=party, user=leader, role=MembershipRole.LEADER)
+        emit("party.created", payload=_event_payload(party), actor_id=leader.pk)
+    return party
+
+
+def _close(party: Party, *, actor_id: int | None, reason: str) -> None:
+    """Recruiting → closed, on the locked row. Members get ``party.closed``."""
+    party.status = S.CLOSED
+    party.closed_at = timezone.now()
+    party.save(update_fields=["status", "closed_at", "updated_at"])
+    emit(
+        "party.closed",
+        payload=_event_payload(party, reason=reason, member_ids=_active_member_ids(party)),
+        actor_id=actor_id,
+    )
+
+
+def party_join(*, party_id: int, user: User) -> Party:
+    _ensure_not_blocked(user)
+    try:
+        with transaction.atomic():
+            party = party_for_update(party_id=party_id)
+            if party.status != S.RECRUITING:
+                raise Conflict("party_not_recruiting", _("모집이 끝난 파티예요."))
+            if party.recruit_until <= timezone.now():
+                raise Conflict("party_deadline_passed", _("모집 마감 시각이 지났어요."))
+            if party.memberships.filter(user=user, left_at__isnull=True).exists():
+                raise Conflict("already_member", _("이미 참여한 파티예요."))
+            if party.member_count >= party.capacity:
+                raise Conflict("party_full", _("정원이 다 찼어요."))
+            Membership.objects.create(party=party, user=user, role=MembershipRole.MEMBER)
+            Party.objects.filter(pk=party.pk).update(member_count=F("member_count") + 1)
+            party.refresh_from_db(fields=["member_count"])
+            emit("party.joined", payload=_event_payload(party, user_id=user.pk), actor_id=user.pk)
+            if party.member_count == party.capacity:
+                _close(party, actor_id=user.pk, reason="full")
+    except IntegrityError:
+        # Only reachable if the lock above were bypassed: the constraints said no.
+        if Membership.objects.filter(party_id=party_id, user=user, left_at__isnull=True).exists():
+            raise Conflict("already_member", _("이미 참여한 파티예요.")) from None
+        raise Conflict("party_full", _("정원이 다 찼어요.")) from None
+    return party
+
+
+def party_leave(*, party_id: int, user: User) -> Party:
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        membership = party.memberships.filter(user=user, left_at__isnull=True).first()
+        if membership is None:
+            raise PermissionDenied("not_a_member", _("참여하지 않은 파티예요."))
+        if membership.role == MembershipRole.LEADER:
+            raise Conflict(
+                "leader_cannot_leave", _("파티장은 나갈 수 없어요. 파티를 취소해 주세요.")
+            )
+        if party.status != S.RECRUITING:
+            raise Conflict("party_not_recruiting", _("모집 중일 때만 나갈 수 있어요."))
+        membership.left_at = timezone.now()
+        membership.save(update_fields=["left_at"])
+        Party.objects.filter(pk=party.pk).update(member_count=F("member_count") - 1)
+        party.refresh_from_db(fields=["member_count"])
+        emit("party.left", payload=_event_payload(party, user_id=user.pk), actor_id=user.pk)
+    return party
+
+
+def party_close(*, party_id: int, user: User) -> Party:
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        _ensure_leader(party, user)
+        if party.status != S.RECRUITING:
+            raise Conflict("party_not_recruiting", _("모집 중인 파티만 마감할 수 있어요."))
+        if party.member_count < 2:
+            raise Conflict("party_too_small", _("파티원이 한 명 이상 있어야 마감할 수 있어요."))
+        _close(party, actor_id=user.pk, reason="leader")
+    return party
+
+
+def party_cancel(*, party_id: int, user: User) -> Party:
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        _ensure_leader(party, user)
+        if party.status not in (S.RECRUITING, S.CLOSED):
+            raise Conflict("party_not_cancellable", _("이미 끝난 파티예요."))
+        if party.meet_at <= timezone.now():
+            raise Conflict("meeting_started", _("만나는 시각이 지난 파티는 취소할 수 없어요."))
+        _cancel(party, actor_id=user.pk, reason="leader")
+    return party
+
+
+def _cancel(party: Party, *, actor_id: int | None, reason: str) -> None:
+    party.status = S.CANCELLED
+    party.finished_at = timezone.now()
+    party.save(update_fields=["status", "finished_at", "updated_at"])
+    emit(
+        "party.cancelled",
+        payload=_event_payload(party, reason=reason, member_ids=_active_member_ids(party)),
+        actor_id=actor_id,
+    )
+
+
+def party_complete(*, party_id: int, user: User) -> Party:
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        _ensure_leader(party, user)
+        if party.status != S.CLOSED:
+            raise Conflict("party_not_closed", _("모집이 마감된 파티만 완료할 수 있어요."))
+        if party.meet_at > timezone.now():
+            raise Conflict("meeting_not_started", _("만나는 시각 이후에 완료할 수 있어요."))
+        party.status = S.COMPLETED
+        party.finished_at = timezone.now()
+        party.save(update_fields=["status", "finished_at", "updated_at"])
+        emit(
+            "party.completed",
+            payload=_event_payload(party, member_ids=_active_member_ids(party)),
+            actor_id=user.pk,
+        )
+    return party
+
+
+def party_settle_overdue(*, now: datetime | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Recruiting parties past their deadline: closed with ≥ 2 members, else cancelled.
+
+    Each party is settled in its own short transaction on its locked row, so a join that
+    raced the deadline is either counted or refused, never half-applied.
+    """
+    now = now or timezone.now()
+    settled = {"closed": 0, "cancelled": 0}
+    overdue_ids = list(
+        Party.objects.filter(status=S.RECRUITING, recruit_until__lte=now)
+        .order_by("recruit_until")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    for party_id in overdue_ids:
+        with transaction.atomic():
+            party = party_for_update(party_id=party_id)
+            if party.status != S.RECRUITING or party.recruit_until > now:
+                continue
+            if party.member_count >= 2:
+                _close(party, actor_id=None, reason="deadline")
+                settled["closed"] += 1
+            else:
+                _cancel(party, actor_id=None, reason="deadline")
+                settled["cancelled"] += 1
+    return settled

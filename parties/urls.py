@@ -1,0 +1,23 @@
+from django.urls import path
+
+from parties import api
+
+app_name = "parties"
+
+urlpatterns: list = []
+
+api_urlpatterns = [
+    path("parties", api.PartyCreateApi.as_view(), name="api-party-create"),
+    path("parties/nearby", api.PartyNearbyApi.as_view(), name="api-parties-nearby"),
+    path("parties/<int:party_id>", api.PartyDetailApi.as_view(), name="api-party"),
+    path("parties/<int:party_id>/join", api.PartyJoinApi.as_view(), name="api-party-join"),
+    path("parties/<int:party_id>/leave", api.PartyLeaveApi.as_view(), name="api-party-leave"),
+    path("parties/<int:party_id>/close", api.PartyCloseApi.as_view(), name="api-party-close"),
+    path("parties/<int:party_id>/cancel", api.PartyCancelApi.as_view(), name="api-party-cancel"),
+    path(
+        "parties/<int:party_id>/complete",
+        api.PartyCompleteApi.as_view(),
+        name="api-party-complete",
+    ),
+    path("me/parties", api.MyPartiesApi.as_view(), name="api-me-parties"),
+]
