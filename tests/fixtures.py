@@ -9,12 +9,12 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 __all__ = [
     "_fast_password_hashing",
-    "events",
     "_fresh_cache",
     "api_client",
     "auth_client",
     "browser_page",
     "chromium",
+    "events",
     "password",
     "user",
     "user_factory",
