@@ -157,14 +157,17 @@ def party_join(*, party_id: int, user: User) -> Party:
     try:
         with transaction.atomic():
             party = party_for_update(party_id=party_id)
-            if party.status != S.RECRUITING:
-                raise Conflict("party_not_recruiting", _("모집이 끝난 파티예요."))
-            if party.recruit_until <= timezone.now():
-                raise Conflict("party_deadline_passed", _("모집 마감 시각이 지났어요."))
+            if party.status in (S.CANCELLED, S.COMPLETED):
+                raise Conflict("party_not_recruiting", _("이미 끝난 파티예요."))
             if party.memberships.filter(user=user, left_at__isnull=True).exists():
                 raise Conflict("already_member", _("이미 참여한 파티예요."))
+            # A party that filled up closed itself: say "full", the reason the user can see.
             if party.member_count >= party.capacity:
                 raise Conflict("party_full", _("정원이 다 찼어요."))
+            if party.status != S.RECRUITING:
+                raise Conflict("party_not_recruiting", _("모집이 마감된 파티예요."))
+            if party.recruit_until <= timezone.now():
+                raise Conflict("party_deadline_passed", _("모집 마감 시각이 지났어요."))
             Membership.objects.create(party=party, user=user, role=MembershipRole.MEMBER)
             Party.objects.filter(pk=party.pk).update(member_count=F("member_count") + 1)
             party.refresh_from_db(fields=["member_count"])

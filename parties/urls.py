@@ -1,10 +1,19 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from parties import api
+from parties import api, views
 
 app_name = "parties"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.party_create_page, name="create"),
+    path("mine/", views.my_parties_page, name="mine"),
+    path("<int:party_id>/", views.party_detail_page, name="detail"),
+    re_path(
+        r"^(?P<party_id>[0-9]+)/(?P<action>join|leave|close|cancel|complete)/$",
+        views.party_action,
+        name="action",
+    ),
+]
 
 api_urlpatterns = [
     path("parties", api.PartyCreateApi.as_view(), name="api-party-create"),

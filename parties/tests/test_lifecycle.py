@@ -155,8 +155,7 @@ def test_join_rejects_when_full(api_client, leader, events):
     before = snapshot(party)
     response = act(api_client, UserFactory(), party, "join")
     assert response.status_code == 409
-    # Full means closed: recruitment ended when the last slot filled.
-    assert response.json()["code"] == "party_not_recruiting"
+    assert response.json()["code"] == "party_full"
     assert snapshot(party) == before
     assert events == []
 
@@ -187,6 +186,7 @@ def test_join_after_deadline_is_refused(api_client, party):
 
 @pytest.mark.parametrize("status", ["closed", "completed", "cancelled"])
 def test_join_refused_unless_recruiting(api_client, party, status):
+    act(api_client, UserFactory(), party, "join")  # 2 of 3: closed by hand, not full
     Party.objects.filter(pk=party.pk).update(status=status)
     before = snapshot(party)
     response = act(api_client, UserFactory(), party, "join")

@@ -1,0 +1,196 @@
+"""Nearby search against a brute-force Haversine over every party, plus bounds and bad input."""
+
+import math
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from common.geo import EARTH_RADIUS_KM, haversine_km
+from common.params import Point
+from parties.models import Party, PartyStatus
+from parties.selectors import party_nearby
+from tests.factories import CategoryFactory, ItemFactory, MarketFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SEOUL = (37.5665, 126.9780)
+
+
+@pytest.fixture
+def scattered_parties(db):
+    """400 parties around Seoul, a quarter of them not open (closed, cancelled, past due)."""
+    rng = random.Random(20261125)
+    leader = UserFactory()
+    market = MarketFactory()
+    fruit = CategoryFactory(name="과일")
+    items = [ItemFactory(category=fruit), ItemFactory(), ItemFactory()]
+    now = timezone.now()
+    parties = []
+    for i in range(400):
+        lat = SEOUL[0] + rng.uniform(-0.4, 0.4)
+        lng = SEOUL[1] + rng.uniform(-0.5, 0.5)
+        status = rng.choice([PartyStatus.RECRUITING] * 3 + [PartyStatus.CLOSED, "cancelled"])
+        deadline = now + timedelta(hours=rng.choice([-2, 5, 30]))
+        parties.append(
+            Party(
+                leader=leader,
+                market=market,
+                item=items[i % 3],
+                title=f"파티 {i}" + (" 사과" if i % 5 == 0 else ""),
+                total_price=10000,
+                total_quantity=10,
+                unit="개",
+                capacity=4,
+                member_count=1,
+                meet_at=deadline + timedelta(hours=1),
+                recruit_until=deadline,
+                status=status,
+                lat=lat,
+                lng=lng,
+            )
+        )
+    Party.objects.bulk_create(parties)
+    return {"items": items, "fruit": fruit, "now": now}
+
+
+def brute_force(lat, lng, radius_km, *, keep=lambda p: True):
+    now = timezone.now()
+    found = []
+    for party in Party.objects.select_related("item").all():
+        if party.status != PartyStatus.RECRUITING or party.recruit_until <= now:
+            continue
+        if not keep(party):
+            continue
+        distance = haversine_km(lat, lng, party.lat, party.lng)
+        if distance <= radius_km:
+            found.append((distance, party.id))
+    return [party_id for _, party_id in sorted(found)]
+
+
+def near_boundary(lat, lng, radius_km):
+    """Ids of parties within a micrometre of the circle: float rounding may go either way."""
+    return {
+        p.id
+        for p in Party.objects.all()
+        if abs(haversine_km(lat, lng, p.lat, p.lng) - radius_km) < 1e-9
+    }
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    lat=st.floats(SEOUL[0] - 0.5, SEOUL[0] + 0.5),
+    lng=st.floats(SEOUL[1] - 0.6, SEOUL[1] + 0.6),
+    radius_km=st.sampled_from([0.5, 3, 10, 25, 50]) | st.floats(0.01, 50),
+)
+def test_nearby_matches_brute_force_haversine(scattered_parties, lat, lng, radius_km):
+    found = [p.id for p in party_nearby(point=Point(lat, lng, radius_km))]
+    expected = brute_force(lat, lng, radius_km)
+    fuzzy = near_boundary(lat, lng, radius_km)
+    assert [i for i in found if i not in fuzzy] == [i for i in expected if i not in fuzzy]
+
+
+def test_nearby_returns_distances_and_only_open_parties(scattered_parties):
+    results = list(party_nearby(point=Point(*SEOUL, 10)))
+    assert results, "the fixture puts open parties within 10 km of City Hall"
+    distances = [p.distance_km for p in results]
+    assert distances == sorted(distances)
+    for party in results:
+        assert party.status == PartyStatus.RECRUITING
+        assert party.recruit_until > timezone.now()
+        assert party.distance_km == pytest.approx(
+            haversine_km(*SEOUL, party.lat, party.lng), abs=1e-6
+        )
+
+
+def test_nearby_filters_by_item_category_and_text(scattered_parties):
+    apple_item = scattered_parties["items"][0]
+    by_item = [p.id for p in party_nearby(point=Point(*SEOUL, 30), item_id=apple_item.id)]
+    assert by_item == brute_force(*SEOUL, 30, keep=lambda p: p.item_id == apple_item.id)
+    by_category = [
+        p.id
+        for p in party_nearby(point=Point(*SEOUL, 30), category_id=scattered_parties["fruit"].id)
+    ]
+    assert by_category == by_item  # only the first item is in 과일
+    by_text = [p.id for p in party_nearby(point=Point(*SEOUL, 30), q="사과")]
+    assert by_text and by_text == brute_force(*SEOUL, 30, keep=lambda p: "사과" in p.title)
+
+
+def test_exact_radius_boundary_is_included_and_just_outside_is_not(db):
+    user, market, item = UserFactory(), MarketFactory(), ItemFactory()
+    now = timezone.now()
+    radius = 10.0
+    step = math.degrees(radius / EARTH_RADIUS_KM)  # exactly 10 km due north along a meridian
+
+    def party_at(lat):
+        return Party.objects.create(
+            leader=user, market=market, item=item, title="경계", total_price=1,
+            total_quantity=1, unit="개", capacity=2, member_count=1,
+            meet_at=now + timedelta(days=1), recruit_until=now + timedelta(hours=1),
+            lat=lat, lng=SEOUL[1],
+        )  # fmt: skip
+
+    on_circle = party_at(SEOUL[0] + step)
+    just_outside = party_at(SEOUL[0] + step * 1.0001)  # 1 m further
+    found = {p.id: p.distance_km for p in party_nearby(point=Point(*SEOUL, radius))}
+    assert on_circle.id in found
+    assert found[on_circle.id] == pytest.approx(10.0, abs=1e-9)
+    assert just_outside.id not in found
+
+
+def test_nearby_query_count_is_constant(api_client, scattered_parties):
+    def queries(radius):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api_client.get(
+                "/api/v1/parties/nearby", {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": radius}
+            )
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.json()["count"]
+
+    small, few = queries(5)
+    large, many = queries(50)
+    assert many > few > 0
+    assert small == large == 2  # one count, one page; markets and items joined in
+
+
+def test_nearby_api_shape_and_pagination(api_client, scattered_parties):
+    body = api_client.get(
+        "/api/v1/parties/nearby", {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": 50}
+    ).json()
+    assert body["count"] == len(brute_force(*SEOUL, 50))
+    assert len(body["results"]) == 20
+    first = body["results"][0]
+    for key in ("distance_km", "share_price", "member_count", "capacity", "market", "item"):
+        assert key in first
+    assert first["share_price"] == 2500
+    second = api_client.get(body["next"]).json()
+    assert second["results"][0]["distance_km"] >= body["results"][-1]["distance_km"]
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({}, "location_required"),
+        ({"lat": "37.5"}, "location_incomplete"),
+        ({"lat": "north", "lng": "127"}, "invalid_lat"),
+        ({"lat": "37.5", "lng": "inf"}, "invalid_lng"),
+        ({"lat": "0", "lng": "0"}, "location_outside_korea"),
+        ({"lat": "37.5", "lng": "127", "radius_km": "-1"}, "invalid_radius"),
+        ({"lat": "37.5", "lng": "127", "radius_km": "50.5"}, "invalid_radius"),
+        ({"lat": "37.5", "lng": "127", "item": "apple"}, "invalid_item"),
+        ({"lat": "37.5", "lng": "127", "category": "-3"}, "invalid_category"),
+    ],
+)
+def test_nearby_bad_parameters_are_400_with_code(api_client, db, params, code):
+    response = api_client.get("/api/v1/parties/nearby", params)
+    assert response.status_code == 400
+    assert response.json()["code"] == code

@@ -1,0 +1,231 @@
+"""Party pages: create, detail (with role/state actions), my parties.
+
+Thin: parse input, call one service or selector, render. Refusals from services arrive as
+``DomainError`` and are shown as a message next to the form or as a flash message.
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalog.selectors import item_get
+from common.errors import DomainError, NotFound
+from common.geo import DEFAULT_RADIUS_KM
+from common.params import Point
+from markets.selectors import market_get, market_list
+from parties import services
+from parties.forms import MAX_ID, PartyCreateForm
+from parties.models import MembershipRole, Party, PartyStatus
+from parties.selectors import party_get, party_members, party_membership, user_parties
+
+NEAR_HOME_KM = DEFAULT_RADIUS_KM
+
+
+# -- display helpers (presentation only; no rules) -------------------------------------------
+
+
+def time_left_label(when: datetime, *, now: datetime | None = None) -> str:
+    """ "3시간 남음" style: the largest whole unit left until ``when``."""
+    left = when - (now or timezone.now())
+    if left <= timedelta(0):
+        return _("마감")
+    minutes = int(left.total_seconds() // 60)
+    if minutes < 60:
+        return _("%(n)d분 남음") % {"n": max(minutes, 1)}
+    if minutes < 60 * 24:
+        return _("%(n)d시간 남음") % {"n": minutes // 60}
+    return _("%(n)d일 남음") % {"n": minutes // (60 * 24)}
+
+
+def decorate_parties(parties, *, now: datetime | None = None) -> list[Party]:
+    """Attach display labels used by the party cards."""
+    now = now or timezone.now()
+    parties = list(parties)
+    for party in parties:
+        party.deadline_left = time_left_label(party.recruit_until, now=now)
+        party.meet_left = time_left_label(party.meet_at, now=now)
+        party.is_open = party.status == PartyStatus.RECRUITING and party.recruit_until > now
+    return parties
+
+
+def _actions(party: Party, membership, user, now: datetime) -> list[dict]:
+    """The buttons this viewer sees, by role and state (the services re-check everything)."""
+    recruiting = party.status == PartyStatus.RECRUITING
+    open_to_join = recruiting and party.recruit_until > now and party.seats_left > 0
+    before_meet = party.meet_at > now
+    if not user.is_authenticated or membership is None:
+        return (
+            [{"action": "join", "label": _("참여하기"), "style": "primary"}]
+            if (open_to_join)
+            else []
+        )
+    if membership.role != MembershipRole.LEADER:
+        return [{"action": "leave", "label": _("나가기"), "style": "ghost"}] if recruiting else []
+    actions = []
+    if recruiting and party.member_count >= 2:
+        actions.append({"action": "close", "label": _("모집 마감"), "style": "primary"})
+    if party.status in (PartyStatus.RECRUITING, PartyStatus.CLOSED) and before_meet:
+        actions.append({"action": "cancel", "label": _("파티 취소"), "style": "danger"})
+    if party.status == PartyStatus.CLOSED and not before_meet:
+        actions.append({"action": "complete", "label": _("파티 완료"), "style": "primary"})
+    return actions
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
+    if _as_id(party_id) is None:
+        raise Http404
+    try:
+        party = party_get(party_id=party_id)
+    except NotFound:
+        raise Http404 from None
+    now = timezone.now()
+    membership = party_membership(party=party, user=request.user)
+    decorate_parties([party], now=now)
+    return render(
+        request,
+        "parties/detail.html",
+        {
+            "party": party,
+            "members": party_members(party=party),
+            "membership": membership,
+            "is_leader": membership is not None and membership.role == MembershipRole.LEADER,
+            "actions": _actions(party, membership, request.user, now),
+            "can_join_anonymously": not request.user.is_authenticated and party.is_open,
+        },
+    )
+
+
+ACTIONS = {
+    "join": (services.party_join, gettext_lazy("파티에 참여했어요.")),
+    "leave": (services.party_leave, gettext_lazy("파티에서 나갔어요.")),
+    "close": (services.party_close, gettext_lazy("모집을 마감했어요.")),
+    "cancel": (services.party_cancel, gettext_lazy("파티를 취소했어요.")),
+    "complete": (services.party_complete, gettext_lazy("파티를 완료했어요. 수고하셨어요!")),
+}
+
+
+@require_POST
+def party_action(request: HttpRequest, party_id: str, action: str) -> HttpResponse:
+    party_id = _as_id(party_id)
+    if party_id is None:
+        raise Http404
+    detail_url = reverse("parties:detail", args=[party_id])
+    if not request.user.is_authenticated:
+        return redirect_to_login(detail_url)
+    service, success_message = ACTIONS[action]
+    try:
+        party = service(party_id=party_id, user=request.user)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        message = str(success_message)
+        if action == "join" and party.status == PartyStatus.CLOSED:
+            message = _("파티에 참여했어요. 인원이 다 차서 모집이 마감됐어요.")
+        messages.success(request, message)
+    return redirect(detail_url)
+
+
+def _market_options(request: HttpRequest, selected_id: int | None) -> tuple[list, object]:
+    """(markets within 10 km of the user's home for a select, the selected market).
+
+    With no home, or no market near it, the list is empty and the page offers a search box.
+    A preselected market from elsewhere joins the list so the select can show it.
+    """
+    user = request.user
+    markets = market_list(near=Point(user.lat, user.lng, NEAR_HOME_KM)) if user.has_home else []
+    selected = next((m for m in markets if m.pk == selected_id), None)
+    if selected_id and selected is None:
+        try:
+            selected = market_get(market_id=selected_id)
+        except DomainError:
+            selected = None
+        if selected is not None and markets:
+            markets = [selected, *markets]
+    return markets, selected
+
+
+def _as_id(raw) -> int | None:
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < MAX_ID else None
+
+
+def _preselected(request: HttpRequest, name: str) -> int | None:
+    return _as_id(request.GET.get(name, ""))
+
+
+def _initial(request: HttpRequest) -> dict:
+    local_now = timezone.localtime()
+    tomorrow = (local_now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    initial = {
+        "capacity": 4,
+        "recruit_until": tomorrow.replace(hour=12),
+        "meet_at": tomorrow.replace(hour=19),
+    }
+    market_id = _preselected(request, "market")
+    if market_id:
+        initial["market_id"] = market_id
+    item_id = _preselected(request, "item")
+    if item_id:
+        try:
+            item = item_get(item_id=item_id)
+        except DomainError:
+            pass
+        else:
+            initial.update(item_id=item.pk, item_query=item.name)
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_create_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PartyCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                party = services.party_create(leader=request.user, **form.service_kwargs())
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(
+                    request, _("파티를 만들었어요. 이웃이 참여하면 알림으로 알려 드려요.")
+                )
+                return redirect("parties:detail", party_id=party.pk)
+    else:
+        form = PartyCreateForm(initial=_initial(request))
+    markets, selected_market = _market_options(request, _as_id(form["market_id"].value()))
+    return render(
+        request,
+        "parties/create.html",
+        {
+            "form": form,
+            "markets": markets,
+            "selected_market": selected_market,
+            "near_home_km": int(NEAR_HOME_KM),
+        },
+    )
+
+
+@login_required
+def my_parties_page(request: HttpRequest) -> HttpResponse:
+    groups = user_parties(user=request.user)
+    now = timezone.now()
+    sections = [
+        ("leading", _("내가 만든 파티"), decorate_parties(groups["leading"], now=now)),
+        ("joined", _("참여한 파티"), decorate_parties(groups["joined"], now=now)),
+        ("past", _("지난 파티"), decorate_parties(groups["past"], now=now)),
+    ]
+    return render(request, "parties/mine.html", {"sections": sections})
