@@ -1,5 +1,6 @@
 """Parties JSON API: one view per operation, input and output serializers, errors by code."""
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -56,11 +57,53 @@ class PartyOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class NearbyPartyOutput(PartyOutput):
-    distance_km = serializers.SerializerMethodField()
+    def to_representation(self, party) -> dict:
+        # Hand-built: the declared fields above are the contract (and the OpenAPI schema);
+        # building the dict directly is ~10x cheaper than DRF's per-field machinery, which
+        # dominated the nearby API's time. A test keeps the two identical.
+        market, item, leader = party.market, party.item, party.leader
+        return {
+            "id": party.id,
+            "title": party.title,
+            "description": party.description,
+            "status": party.status,
+            "status_label": str(party.get_status_display()),
+            "market": {
+                "id": market.id,
+                "name": market.name,
+                "road_address": market.road_address,
+                "lat": market.lat,
+                "lng": market.lng,
+            },
+            "item": {"id": item.id, "name": item.name, "category_id": item.category_id},
+            "leader": {"id": leader.id, "nickname": leader.nickname},
+            "total_price": party.total_price,
+            "total_quantity": party.total_quantity,
+            "unit": party.unit,
+            "capacity": party.capacity,
+            "member_count": party.member_count,
+            "seats_left": party.seats_left,
+            "share_price": party.share_price,
+            "share_quantity": party.share_quantity,
+            "meet_at": _iso(party.meet_at),
+            "recruit_until": _iso(party.recruit_until),
+            "created_at": _iso(party.created_at),
+        }
 
-    def get_distance_km(self, party) -> float:
-        return round(party.distance_km, 3)
+
+def _iso(value) -> str:
+    """What DRF's DateTimeField renders: ISO 8601 in the current time zone."""
+    rendered = timezone.localtime(value).isoformat()
+    return rendered[:-6] + "Z" if rendered.endswith("+00:00") else rendered
+
+
+class NearbyPartyOutput(PartyOutput):
+    distance_km = serializers.FloatField(help_text="검색 위치에서 마트까지 거리 (km)")
+
+    def to_representation(self, party) -> dict:
+        data = super().to_representation(party)
+        data["distance_km"] = round(party.distance_km, 3)
+        return data
 
 
 class MemberOutput(serializers.Serializer):

@@ -30,7 +30,9 @@ class PartyCreateForm(forms.Form):
             ["required", "invalid", "min_value", "max_value"], _("마트를 골라 주세요.")
         ),
     )
-    # The visible search box for items; ``item_id`` (hidden) is what is submitted.
+    # The visible search boxes (market, when there is no select; item) only keep what was
+    # typed; the hidden ``market_id`` / ``item_id`` they fill are what is submitted.
+    market_query = forms.CharField(label=_("마트 검색"), required=False, max_length=100)
     item_query = forms.CharField(label=_("품목"), required=False, max_length=100)
     item_id = forms.IntegerField(
         min_value=1,
@@ -129,4 +131,5 @@ class PartyCreateForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("item_query", None)
+        data.pop("market_query", None)
         return data

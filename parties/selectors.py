@@ -32,14 +32,52 @@ def haversine_km_expression(lat: float, lng: float):
     return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a), output_field=FloatField())
 
 
+class NearbyParties:
+    """The nearby result: counted and sliced like a QuerySet (so paginators take it), but a
+    page is read in two steps. First the ids and distances, which PostgreSQL answers from the
+    covering partial index alone (no table rows touched for parties off the page); then the
+    page's parties with their market, item and leader by primary key. Three queries per page,
+    whatever the radius.
+    """
+
+    def __init__(self, candidates: QuerySet[Party]) -> None:
+        self._candidates = candidates
+
+    def count(self) -> int:
+        return self._candidates.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index: slice) -> list[Party]:
+        if not isinstance(index, slice):
+            raise TypeError("NearbyParties supports slices only")
+        rows = list(
+            self._candidates.order_by("distance_km", "id").values_list("id", "distance_km")[index]
+        )
+        by_id = Party.objects.select_related("market", "item", "leader").order_by().in_bulk(
+            [party_id for party_id, _ in rows]
+        )
+        page = []
+        for party_id, distance in rows:
+            party = by_id[party_id]
+            party.distance_km = distance
+            page.append(party)
+        return page
+
+
 def party_nearby(
     *,
     point: Point,
     item_id: int | None = None,
     category_id: int | None = None,
     q: str = "",
-) -> QuerySet[Party]:
-    """Recruiting parties with the deadline ahead, within ``point.radius_km``, nearest first.
+) -> NearbyParties:
+    """Recruiting parties with the deadline ahead, within ``point.radius_km``, nearest first,
+    each with ``distance_km``.
 
     The bounding box on the partial (recruiting-only) lat/lng index cuts the candidates
     before the exact Haversine distance is computed, filtered and sorted on.
@@ -61,7 +99,7 @@ def party_nearby(
     q = q.strip()[:50]
     if q:
         parties = parties.filter(Q(title__icontains=q) | Q(item__name__icontains=q))
-    return parties.select_related("market", "item", "leader").order_by("distance_km", "id")
+    return NearbyParties(parties)
 
 
 def party_get(*, party_id: int) -> Party:

@@ -207,6 +207,7 @@ def party_create_page(request: HttpRequest) -> HttpResponse:
     else:
         form = PartyCreateForm(initial=_initial(request))
     markets, selected_market = _market_options(request, _as_id(form["market_id"].value()))
+    price, capacity = _as_id(form["total_price"].value()), _as_id(form["capacity"].value())
     return render(
         request,
         "parties/create.html",
@@ -215,6 +216,7 @@ def party_create_page(request: HttpRequest) -> HttpResponse:
             "markets": markets,
             "selected_market": selected_market,
             "near_home_km": int(NEAR_HOME_KM),
+            "share_preview": -(-price // capacity) if price and capacity else None,
         },
     )
 
