@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gonggu_bench_nearby"
 SEED = 20261125
 RADIUS_KM = 10.0
-DATA_TAG = "nearby-bench-v1"
+DATA_TAG = "nearby-bench-v2"
 
 # (name, lat, lng, weight, spread in km): metropolitan areas, weights roughly by population.
 CITIES = [
@@ -208,9 +208,10 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+NUMBER = r"-?[0-9.]+(?:e-?[0-9]+)?"
 BOX = re.compile(
-    r'AND "parties_party"\."lat" BETWEEN \S+ AND \S+ AND "parties_party"\."lng" '
-    r"BETWEEN \S+ AND \S+ "
+    rf' AND "parties_party"\."lat" BETWEEN {NUMBER} AND {NUMBER} '
+    rf'AND "parties_party"\."lng" BETWEEN {NUMBER} AND {NUMBER}'
 )
 
 
@@ -282,7 +283,7 @@ def main() -> None:
         full_ms = [run_sql(_full_scan(statements)) for statements in sqls]
 
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sqls[0][1])
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sqls[0][0])
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     print()

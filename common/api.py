@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -91,3 +92,36 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return super().get_paginated_response_schema(schema)
+
+
+def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tuple[int, int]:
+    """(page number, page size) from ``?page=&page_size=``, as ``Pagination`` reads them."""
+    raw_page = request.query_params.get("page", "1")
+    raw_size = request.query_params.get("page_size", str(default_size))
+    if not raw_page.isdigit() or int(raw_page) < 1:
+        raise DomainError("invalid_page", _("page는 1 이상의 정수여야 해요."))
+    if not raw_size.isdigit() or int(raw_size) < 1:
+        raise DomainError("invalid_page_size", _("page_size는 1 이상의 정수여야 해요."))
+    return int(raw_page), min(int(raw_size), max_size)
+
+
+def paginated_response(
+    request, *, total: int, page: int, page_size: int, results: list
+) -> Response:
+    """The same body as ``Pagination`` for a page the caller read itself (count included)."""
+    from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+    last_page = max(1, -(-total // page_size))
+    if page > last_page:
+        raise NotFound(_("페이지가 없어요."))
+    url = request.build_absolute_uri()
+    next_link = replace_query_param(url, "page", page + 1) if page < last_page else None
+    if page <= 1:
+        previous_link = None
+    elif page == 2:
+        previous_link = remove_query_param(url, "page")
+    else:
+        previous_link = replace_query_param(url, "page", page - 1)
+    return Response(
+        {"count": total, "next": next_link, "previous": previous_link, "results": results}
+    )

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import ERROR_SCHEMA
-from common.api import Pagination
+from common.api import page_window, paginated_response
 from common.params import parse_point, parse_positive_int
 from markets.api import NEAR_PARAMETERS
 from parties import services
@@ -55,7 +55,6 @@ class PartyOutput(serializers.Serializer):
     meet_at = serializers.DateTimeField()
     recruit_until = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
-
 
     def to_representation(self, party) -> dict:
         # Hand-built: the declared fields above are the contract (and the OpenAPI schema);
@@ -227,9 +226,15 @@ class PartyNearbyApi(APIView):
             category_id=parse_positive_int(params, "category"),
             q=params.get("q", ""),
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(parties, request, view=self)
-        return paginator.get_paginated_response(NearbyPartyOutput(page, many=True).data)
+        page, page_size = page_window(request)
+        total, results = parties.page(offset=(page - 1) * page_size, limit=page_size)
+        return paginated_response(
+            request,
+            total=total,
+            page=page,
+            page_size=page_size,
+            results=NearbyPartyOutput(results, many=True).data,
+        )
 
 
 def _transition_view(name: str, service, summary: str):

@@ -2,7 +2,8 @@ import math
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from common.geo import bounding_box
 
 MIN_CAPACITY = 2
 MAX_CAPACITY = 20
+LNG_STRIPES_PER_DEGREE = 20
 
 
 class PartyStatus(models.TextChoices):
@@ -27,7 +29,17 @@ class PartyQuerySet(models.QuerySet):
     def within_box(self, lat: float, lng: float, radius_km: float) -> "PartyQuerySet":
         """The bounding box of the circle, on the indexed (copied) market coordinates."""
         min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
-        return self.filter(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
+        # The database may round or truncate when it casts to a stripe: take one extra stripe
+        # on the right so the list covers both; the exact lng range below decides.
+        stripes = range(
+            math.floor(min_lng * LNG_STRIPES_PER_DEGREE),
+            math.floor(max_lng * LNG_STRIPES_PER_DEGREE) + 2,
+        )
+        return self.filter(
+            lng_stripe__in=list(stripes),
+            lat__range=(min_lat, max_lat),
+            lng__range=(min_lng, max_lng),
+        )
 
     def with_member(self, user) -> "PartyQuerySet":
         return self.filter(memberships__user=user, memberships__left_at__isnull=True).distinct()
@@ -61,6 +73,16 @@ class Party(models.Model):
     # Copied from the market so the nearby search filters one table on its own index.
     lat = models.FloatField(_("위도"))
     lng = models.FloatField(_("경도"))
+    # A 0.05° (~4.4 km) longitude stripe, kept by the database. Leading the nearby index,
+    # it turns the bounding box into a few short index ranges (one per stripe) instead of
+    # one latitude band across the whole country.
+    lng_stripe = models.GeneratedField(
+        expression=Cast(
+            F("lng") * Value(LNG_STRIPES_PER_DEGREE), output_field=models.IntegerField()
+        ),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
     sido = models.CharField(_("시도"), max_length=20, blank=True)
     sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("만든 시각"), auto_now_add=True)
@@ -99,10 +121,10 @@ class Party(models.Model):
             # Covering: the deadline and id ride along, so the distance filter, the sort and
             # the count are answered from the index without reading table rows.
             models.Index(
-                fields=["lat", "lng"],
-                include=["recruit_until", "id"],
+                fields=["lng_stripe", "lat"],
+                include=["lng", "recruit_until", "id"],
                 condition=Q(status="recruiting"),
-                name="party_recruiting_lat_lng_idx",
+                name="party_recruiting_geo_idx",
             ),
             # The settle task: recruiting parties whose deadline has passed.
             models.Index(

@@ -2,8 +2,9 @@
 
 import math
 
-from django.db.models import F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Cos, Power, Sin
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,56 +18,96 @@ from parties.models import Membership, Party, PartyStatus
 BOUNDARY_EPSILON_KM = 1e-9
 
 
-def haversine_km_expression(lat: float, lng: float):
-    """Great-circle distance in km from (lat, lng) to each row's (lat, lng), in SQL.
+def haversine_term_expression(lat: float, lng: float):
+    """The haversine term ``a = hav(Δφ) + cos φ1 · cos φ2 · hav(Δλ)`` for each row, in SQL.
 
-    Built from Django's portable functions, so SQLite and PostgreSQL evaluate the same
-    formula (R = 6371.0088 km) and agree on the order.
+    The distance is ``2R · asin(√a)``, which grows with ``a``: filtering and sorting on ``a``
+    gives exactly the Haversine result while sparing every candidate row the asin and sqrt;
+    the distance itself is computed for the page's rows only (``distance_from_term``).
+    Built from Django's portable functions, so SQLite and PostgreSQL evaluate the same formula.
     """
-    phi1 = math.radians(lat)
-    half_dphi = (Radians(F("lat")) - Value(phi1)) / Value(2.0)
-    half_dlmb = (Radians(F("lng")) - Value(math.radians(lng))) / Value(2.0)
-    a = Power(Sin(half_dphi), 2) + Value(math.cos(phi1)) * Cos(Radians(F("lat"))) * Power(
+    half = math.pi / 360  # degrees → radians, halved
+    half_dphi = Value(half) * F("lat") - Value(math.radians(lat) / 2)
+    half_dlmb = Value(half) * F("lng") - Value(math.radians(lng) / 2)
+    cos_phi2 = Cos(Value(2 * half) * F("lat"))
+    return Power(Sin(half_dphi), 2) + Value(math.cos(math.radians(lat))) * cos_phi2 * Power(
         Sin(half_dlmb), 2
     )
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a), output_field=FloatField())
+
+
+def term_for_distance(distance_km: float) -> float:
+    return math.sin(distance_km / (2 * EARTH_RADIUS_KM)) ** 2
+
+
+def distance_from_term(term: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, term))))
 
 
 class NearbyParties:
-    """The nearby result: counted and sliced like a QuerySet (so paginators take it), but a
-    page is read in two steps. First the ids and distances, which PostgreSQL answers from the
-    covering partial index alone (no table rows touched for parties off the page); then the
-    page's parties with their market, item and leader by primary key. Three queries per page,
-    whatever the radius.
+    """The nearby result. A page is one query for the page's ids, distances and the total
+    count (a window function), which PostgreSQL answers from the covering partial index alone,
+    then one query for those parties with their market, item and leader by primary key:
+    two queries per page whatever the radius. Counted and sliced like a QuerySet, so Django's
+    paginator takes it too.
     """
 
-    def __init__(self, candidates: QuerySet[Party]) -> None:
+    def __init__(self, candidates: QuerySet[Party], max_term: float) -> None:
         self._candidates = candidates
+        self._max_term = max_term
+
+    def page(self, *, offset: int = 0, limit: int | None = None) -> tuple[int, list[Party]]:
+        rows = self._ids_and_total(offset=offset, limit=limit)
+        total = rows[0][2] if rows else (self._count() if offset else 0)
+        by_id = (
+            Party.objects.select_related("market", "item", "leader")
+            .order_by()
+            .in_bulk([party_id for party_id, _, _ in rows])
+        )
+        page = []
+        for party_id, term, _ in rows:
+            party = by_id[party_id]
+            party.distance_km = distance_from_term(term)
+            page.append(party)
+        return total, page
+
+    def _ids_and_total(self, *, offset: int, limit: int | None) -> list[tuple[int, float, int]]:
+        inner_sql, params = self._candidates.values_list("id", "term").query.sql_with_params()
+        # OFFSET 0 keeps PostgreSQL from flattening the subquery, so the term is computed
+        # once per row rather than once in WHERE and again in SELECT.
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        limit_sql = ""
+        if limit is not None:
+            limit_sql = " LIMIT %s OFFSET %s"
+            params = (*params, self._max_term, limit, offset)
+        else:
+            params = (*params, self._max_term)
+        sql = (
+            f"SELECT c.id, c.term, COUNT(*) OVER () FROM ({inner_sql}{fence}) c "
+            f"WHERE c.term <= %s ORDER BY c.term, c.id{limit_sql}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _count(self) -> int:
+        return self._candidates.filter(term__lte=self._max_term).count()
 
     def count(self) -> int:
-        return self._candidates.count()
+        rows = self._ids_and_total(offset=0, limit=1)
+        return rows[0][2] if rows else 0
 
     def __len__(self) -> int:
         return self.count()
 
     def __iter__(self):
-        return iter(self[:])
+        return iter(self.page()[1])
 
     def __getitem__(self, index: slice) -> list[Party]:
-        if not isinstance(index, slice):
-            raise TypeError("NearbyParties supports slices only")
-        rows = list(
-            self._candidates.order_by("distance_km", "id").values_list("id", "distance_km")[index]
-        )
-        by_id = Party.objects.select_related("market", "item", "leader").order_by().in_bulk(
-            [party_id for party_id, _ in rows]
-        )
-        page = []
-        for party_id, distance in rows:
-            party = by_id[party_id]
-            party.distance_km = distance
-            page.append(party)
-        return page
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("NearbyParties supports plain slices only")
+        start = index.start or 0
+        limit = None if index.stop is None else max(0, index.stop - start)
+        return self.page(offset=start, limit=limit)[1]
 
 
 def party_nearby(
@@ -79,14 +120,14 @@ def party_nearby(
     """Recruiting parties with the deadline ahead, within ``point.radius_km``, nearest first,
     each with ``distance_km``.
 
-    The bounding box on the partial (recruiting-only) lat/lng index cuts the candidates
-    before the exact Haversine distance is computed, filtered and sorted on.
+    The bounding box on the partial (recruiting-only) covering lat/lng index cuts the
+    candidates before the exact Haversine term is computed, filtered and sorted on.
     """
     parties = (
         Party.objects.recruiting()
         .within_box(point.lat, point.lng, point.radius_km)
-        .annotate(distance_km=haversine_km_expression(point.lat, point.lng))
-        .filter(distance_km__lte=point.radius_km + BOUNDARY_EPSILON_KM)
+        .annotate(term=haversine_term_expression(point.lat, point.lng))
+        .order_by()
     )
     if item_id is not None:
         parties = parties.filter(item_id=item_id)
@@ -99,7 +140,7 @@ def party_nearby(
     q = q.strip()[:50]
     if q:
         parties = parties.filter(Q(title__icontains=q) | Q(item__name__icontains=q))
-    return NearbyParties(parties)
+    return NearbyParties(parties, term_for_distance(point.radius_km + BOUNDARY_EPSILON_KM))
 
 
 def party_get(*, party_id: int) -> Party:

@@ -62,12 +62,11 @@ def _actions(party: Party, membership, user, now: datetime) -> list[dict]:
     recruiting = party.status == PartyStatus.RECRUITING
     open_to_join = recruiting and party.recruit_until > now and party.seats_left > 0
     before_meet = party.meet_at > now
-    if not user.is_authenticated or membership is None:
-        return (
-            [{"action": "join", "label": _("참여하기"), "style": "primary"}]
-            if (open_to_join)
-            else []
-        )
+    if not user.is_authenticated:
+        return []  # the page offers "로그인하고 참여하기" instead
+    if membership is None:
+        join = {"action": "join", "label": _("참여하기"), "style": "primary"}
+        return [join] if open_to_join else []
     if membership.role != MembershipRole.LEADER:
         return [{"action": "leave", "label": _("나가기"), "style": "ghost"}] if recruiting else []
     actions = []

@@ -159,7 +159,7 @@ def test_nearby_query_count_is_constant(api_client, scattered_parties):
     small, few = queries(5)
     large, many = queries(50)
     assert many > few > 0
-    assert small == large == 3  # count, page ids, page rows (market, item, leader joined)
+    assert small == large == 2  # page ids with the total count, then the page's rows
 
 
 def test_nearby_api_shape_and_pagination(api_client, scattered_parties):
@@ -174,6 +174,13 @@ def test_nearby_api_shape_and_pagination(api_client, scattered_parties):
     assert first["share_price"] == 2500
     second = api_client.get(body["next"]).json()
     assert second["results"][0]["distance_km"] >= body["results"][-1]["distance_km"]
+    assert second["previous"] and second["count"] == body["count"]
+    seen = {p["id"] for p in body["results"]} | {p["id"] for p in second["results"]}
+    assert len(seen) == 40  # no party on two pages
+    past_end = api_client.get(
+        "/api/v1/parties/nearby", {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": 50, "page": 99}
+    )
+    assert past_end.status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -188,6 +195,8 @@ def test_nearby_api_shape_and_pagination(api_client, scattered_parties):
         ({"lat": "37.5", "lng": "127", "radius_km": "50.5"}, "invalid_radius"),
         ({"lat": "37.5", "lng": "127", "item": "apple"}, "invalid_item"),
         ({"lat": "37.5", "lng": "127", "category": "-3"}, "invalid_category"),
+        ({"lat": "37.5", "lng": "127", "page": "0"}, "invalid_page"),
+        ({"lat": "37.5", "lng": "127", "page_size": "x"}, "invalid_page_size"),
     ],
 )
 def test_nearby_bad_parameters_are_400_with_code(api_client, db, params, code):
