@@ -64,7 +64,7 @@ class NearbyParties:
             .in_bulk([party_id for party_id, _, _ in rows])
         )
         page = []
-        for party_id, term, _ in rows:
+        for party_id, term, _total in rows:
             party = by_id[party_id]
             party.distance_km = distance_from_term(term)
             page.append(party)

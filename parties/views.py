@@ -34,7 +34,7 @@ NEAR_HOME_KM = DEFAULT_RADIUS_KM
 
 
 def time_left_label(when: datetime, *, now: datetime | None = None) -> str:
-    """ "3시간 남음" style: the largest whole unit left until ``when``."""
+    """A label such as "3시간 남음": the largest whole unit left until ``when``."""
     left = when - (now or timezone.now())
     if left <= timedelta(0):
         return _("마감")
