@@ -127,6 +127,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering-index INCLUDE columns are a PostgreSQL optimisation; SQLite ignores them harmlessly.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Cache, channel layer, Celery ---------------------------------------------------------
 if REDIS_URL:

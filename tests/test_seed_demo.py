@@ -148,7 +148,8 @@ def test_command_prints_summary_and_demo_logins():
     assert DEMO_ADMIN_EMAIL in text
     assert DEMO_PASSWORD in text
     assert "새로 만듦 0" not in text
-    assert again.getvalue().count("새로 만듦 0") == 3
+    # Markets, items, users and parties: the second run creates nothing.
+    assert again.getvalue().count("새로 만듦 0") == 4
     assert Market.objects.count() == len(DEMO_MARKETS)
 
 
@@ -167,3 +168,20 @@ def test_demo_users_can_log_in_and_keep_a_changed_password():
 
     assert authenticate(username=email, password="my-own-secret-9876") is not None
     assert authenticate(username=email, password=DEMO_PASSWORD) is None
+
+
+@pytest.mark.django_db
+def test_seed_demo_opens_joinable_parties_near_demo_users_once():
+    from django.utils import timezone
+
+    from parties.models import Party
+
+    call_command("seed_demo", stdout=StringIO())
+    open_parties = Party.objects.recruiting()
+    first = set(open_parties.values_list("id", flat=True))
+    assert len(first) >= 6
+    assert all(p.recruit_until > timezone.now() for p in open_parties)
+    assert {p.market.source for p in open_parties} == {"demo"}
+    assert Party.objects.filter(member_count__gte=2).exists()
+    call_command("seed_demo", stdout=StringIO())
+    assert set(Party.objects.recruiting().values_list("id", flat=True)) == first

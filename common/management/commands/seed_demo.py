@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import demo_logins, seed_demo_users
 from catalog.demo import seed_demo_catalog
 from markets.demo import seed_demo_markets
+from parties.demo import seed_demo_parties
 
 
 def _width(text: str) -> int:
@@ -37,9 +38,11 @@ class Command(BaseCommand):
             ("품목", seed_demo_catalog()),
             ("회원", seed_demo_users()),
         ]
+        parties_created, parties_kept = seed_demo_parties()
         self.stdout.write("데모 데이터를 불러왔습니다.")
         for label, (created, updated) in results:
             self.stdout.write(f"  {label}: 새로 만듦 {created}, 갱신 {updated}")
+        self.stdout.write(f"  파티: 새로 만듦 {parties_created}, 모집 중 유지 {parties_kept}")
         self.stdout.write("")
         self.stdout.write("데모 로그인 (비밀번호는 모두 같습니다):")
         logins = demo_logins()
