@@ -16,7 +16,7 @@ run: setup migrate seed
 		$(BIN)/honcho start -f Procfile; \
 	else \
 		echo "Embedded mode: one process on http://$(HOST):$(PORT)/ (SQLite, in-memory layers)"; \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		GONGGU_EMBEDDED_BEAT=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT); \
 	fi
 
 test: setup
