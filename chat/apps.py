@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("채팅")
+
+    def ready(self) -> None:
+        from chat.handlers import open_room_when_party_closes
+        from common import events
+
+        events.subscribe("party.closed", open_room_when_party_closes)

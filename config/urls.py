@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts import urls as accounts_urls
 from catalog import urls as catalog_urls
+from chat import urls as chat_urls
 from common import views as common_views
 from markets import urls as markets_urls
 from notifications import urls as notifications_urls
@@ -14,6 +15,7 @@ api_v1 = [
     *markets_urls.api_urlpatterns,
     *catalog_urls.api_urlpatterns,
     *parties_urls.api_urlpatterns,
+    *chat_urls.api_urlpatterns,
 ]
 
 urlpatterns = [

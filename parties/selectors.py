@@ -186,3 +186,10 @@ def user_parties(*, user: User) -> dict[str, list[Party]]:
         "joined": [p for p in current if p.leader_id != user.pk],
         "past": list(parties.exclude(active).order_by("-meet_at", "-id")[:50]),
     }
+
+
+def user_is_member(*, party_id: int, user_id: int) -> bool:
+    """An active member (leader included) of the party."""
+    return Membership.objects.filter(
+        party_id=party_id, user_id=user_id, left_at__isnull=True
+    ).exists()

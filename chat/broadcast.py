@@ -1,0 +1,23 @@
+"""The one way chat messages leave the process: after commit, through the channel layer.
+
+Every web process's STOMP consumers for a party join the group ``party.<id>``; the layer
+(Redis in services mode, in-memory in embedded mode) carries the message to all of them.
+Chat does not go through the domain-event outbox: it is live delivery of already-stored rows.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+
+def party_group(party_id: int) -> str:
+    return f"party.{party_id}"
+
+
+def broadcast_after_commit(party_id: int, event: dict) -> None:
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(party_group(party_id), event)
+
+    transaction.on_commit(send)

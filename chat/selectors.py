@@ -1,0 +1,33 @@
+"""Chat reads: access checks and history."""
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from chat.models import ChatMessage, ChatRoom
+from common.errors import Conflict, NotFound, PermissionDenied
+from parties.models import Party
+from parties.selectors import user_is_member
+
+MAX_HISTORY_PAGE = 100
+
+
+def chat_access_check(*, party_id: int, user: User) -> None:
+    """Members of a party whose room is open may read and write; everyone else is refused."""
+    if not Party.objects.filter(pk=party_id).exists():
+        raise NotFound("party_not_found", _("파티를 찾을 수 없어요."))
+    if not user.is_authenticated or not user_is_member(party_id=party_id, user_id=user.pk):
+        raise PermissionDenied("not_a_member", _("파티 멤버만 채팅을 볼 수 있어요."))
+    if not ChatRoom.objects.filter(party_id=party_id).exists():
+        raise Conflict("chat_not_open", _("모집이 마감되면 채팅방이 열려요."))
+
+
+def chat_history(
+    *, party_id: int, user: User, before_id: int | None = None, limit: int = 50
+) -> list[ChatMessage]:
+    """Up to ``limit`` messages before ``before_id`` (newest page by default), oldest first."""
+    chat_access_check(party_id=party_id, user=user)
+    messages = ChatMessage.objects.filter(room_id=party_id).select_related("sender")
+    if before_id is not None:
+        messages = messages.filter(id__lt=before_id)
+    newest_first = list(messages.order_by("-id")[: max(1, min(limit, MAX_HISTORY_PAGE))])
+    return newest_first[::-1]

@@ -1,0 +1,112 @@
+"""Chat rooms open when recruitment closes; history is for members only."""
+
+import pytest
+
+from chat.models import ChatMessage, ChatRoom, MessageType
+from chat.services import chat_message_send
+from common.errors import DomainError
+from parties.services import party_close, party_join
+from tests.factories import UserFactory, make_party
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def closed_party():
+    party = make_party(capacity=3)
+    member = UserFactory()
+    party_join(party_id=party.id, user=member)
+    party_close(party_id=party.id, user=party.leader)
+    return party, member
+
+
+def test_room_opens_when_recruitment_closes_and_members_are_told(events):
+    party = make_party(capacity=2)
+    assert not ChatRoom.objects.filter(party=party).exists()
+    member = UserFactory()
+    party_join(party_id=party.id, user=member)  # fills the party: it closes itself
+    room = ChatRoom.objects.get(party=party)
+    system = ChatMessage.objects.get(room=room)
+    assert system.type == MessageType.SYSTEM and system.sender is None
+    created = [e for e in events if e.type == "chat.created"]
+    assert len(created) == 1
+    assert set(created[0].payload["member_ids"]) == {party.leader_id, member.id}
+
+
+def test_no_room_while_recruiting(api_client):
+    party = make_party()
+    api_client.force_authenticate(party.leader)
+    response = api_client.get(f"/api/v1/parties/{party.id}/messages")
+    assert response.status_code == 409
+    assert response.json()["code"] == "chat_not_open"
+    with pytest.raises(DomainError) as refused:
+        chat_message_send(party_id=party.id, user=party.leader, content="안녕하세요")
+    assert refused.value.code == "chat_not_open"
+    assert not ChatMessage.objects.exists()
+
+
+def test_members_read_history_in_pages_oldest_first(api_client, closed_party):
+    party, member = closed_party
+    for i in range(5):
+        chat_message_send(party_id=party.id, user=member, content=f"메시지 {i}")
+    api_client.force_authenticate(party.leader)
+    body = api_client.get(f"/api/v1/parties/{party.id}/messages", {"limit": 3}).json()
+    assert [m["content"] for m in body["results"]] == ["메시지 2", "메시지 3", "메시지 4"]
+    assert body["has_more"] is True
+    assert body["results"][0]["sender"] == {"id": member.id, "nickname": member.nickname}
+    older = api_client.get(
+        f"/api/v1/parties/{party.id}/messages",
+        {"limit": 3, "before_id": body["results"][0]["id"]},
+    ).json()
+    assert [m["type"] for m in older["results"]] == ["SYSTEM", "CHAT", "CHAT"]
+    assert older["has_more"] is False
+
+
+def test_outsiders_cannot_read_or_send(api_client, closed_party):
+    party, _member = closed_party
+    outsider = UserFactory()
+    api_client.force_authenticate(outsider)
+    response = api_client.get(f"/api/v1/parties/{party.id}/messages")
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_a_member"
+    before = ChatMessage.objects.count()
+    with pytest.raises(DomainError) as refused:
+        chat_message_send(party_id=party.id, user=outsider, content="끼워 주세요")
+    assert refused.value.code == "not_a_member"
+    assert ChatMessage.objects.count() == before
+    assert api_client.__class__().get(f"/api/v1/parties/{party.id}/messages").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("content", "code"), [("   ", "message_empty"), ("가" * 1001, "message_too_long")]
+)
+def test_bad_messages_are_refused_and_not_stored(closed_party, content, code):
+    party, member = closed_party
+    before = ChatMessage.objects.count()
+    with pytest.raises(DomainError) as refused:
+        chat_message_send(party_id=party.id, user=member, content=content)
+    assert refused.value.code == code
+    assert ChatMessage.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ({"limit": "0"}, 400, "invalid_limit"),
+        ({"limit": "101"}, 400, "invalid_limit"),
+        ({"before_id": "x"}, 400, "invalid_before_id"),
+    ],
+)
+def test_history_bad_parameters(api_client, closed_party, params, status, code):
+    party, member = closed_party
+    api_client.force_authenticate(member)
+    response = api_client.get(f"/api/v1/parties/{party.id}/messages", params)
+    assert response.status_code == status
+    assert response.json()["code"] == code
+
+
+def test_history_of_unknown_party_is_404(api_client, db):
+    api_client.force_authenticate(UserFactory())
+    response = api_client.get("/api/v1/parties/987654/messages")
+    assert response.status_code == 404
+    assert response.json()["code"] == "party_not_found"

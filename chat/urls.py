@@ -1,0 +1,15 @@
+from django.urls import path
+
+from chat import api
+
+app_name = "chat"
+
+urlpatterns: list = []
+
+api_urlpatterns = [
+    path(
+        "parties/<int:party_id>/messages",
+        api.PartyMessagesApi.as_view(),
+        name="api-party-messages",
+    ),
+]
