@@ -1,3 +1,7 @@
-"""WebSocket routes. The STOMP chat endpoint (/ws) is added by the chat app."""
+"""WebSocket routes: STOMP chat at /ws."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from chat.consumers import StompConsumer
+
+websocket_urlpatterns = [path("ws", StompConsumer.as_asgi())]

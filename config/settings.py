@@ -124,6 +124,8 @@ else:
             "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             # Several requests write at once in the embedded server: wait instead of failing.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not memory, so server processes started by tests share the test data.
+            "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -270,6 +272,15 @@ FOODSAFETY_API_URL = env.str(
 )
 
 # --- Domain settings ----------------------------------------------------------------------
+# Per-connection limits of the STOMP chat endpoint (/ws).
+CHAT_LIMITS = {
+    "max_frame_bytes": env.int("CHAT_MAX_FRAME_BYTES", default=16 * 1024),
+    "messages_per_second": env.float("CHAT_MESSAGES_PER_SECOND", default=5.0),
+    "message_burst": env.int("CHAT_MESSAGE_BURST", default=10),
+    "frames_per_second": env.float("CHAT_FRAMES_PER_SECOND", default=50.0),
+    "frame_burst": env.int("CHAT_FRAME_BURST", default=100),
+    "heartbeat_ms": env.int("CHAT_HEARTBEAT_MS", default=10_000),
+}
 PENALTY_BLOCK_THRESHOLD = env.int("PENALTY_BLOCK_THRESHOLD", default=3)
 
 LOGGING = {

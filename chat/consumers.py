@@ -1,0 +1,270 @@
+"""STOMP 1.2 over WebSocket at /ws: party chat.
+
+Thin: frames are parsed by ``chat.stomp``; access checks and storage are the chat services
+and selectors, run in a thread; delivery arrives from the channel layer (group
+``party.<id>``) and leaves as MESSAGE frames, one per matching subscription.
+Anything the server cannot process gets an ERROR frame with a ``message`` header, then close.
+"""
+
+import asyncio
+import json
+import logging
+import re
+import time
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+
+from chat import stomp
+from chat.auth import bearer_token, user_for_token
+from chat.broadcast import party_group
+from chat.selectors import chat_access_check
+from chat.services import chat_message_send
+from common.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+TOPIC_RE = re.compile(r"/topic/party\.([1-9][0-9]{0,17})")
+APP_RE = re.compile(r"/app/party\.([1-9][0-9]{0,17})")
+SERVER_NAME = "gonggu/1"
+
+
+class RateLimiter:
+    """Token bucket: ``rate`` frames a second on average, bursts up to ``burst``."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class StompConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        offered = self.scope.get("subprotocols") or []
+        chosen = stomp.choose_subprotocol(offered)
+        if offered and chosen is None:
+            # The client speaks only protocols we do not: refuse the handshake.
+            await self.close(code=1002)
+            return
+        limits = settings.CHAT_LIMITS
+        self.parser = stomp.FrameParser(max_frame_bytes=limits["max_frame_bytes"])
+        self.user = self.scope.get("user") or AnonymousUser()
+        self.session_id = uuid.uuid4().hex
+        self.stomp_connected = False
+        self.closing = False
+        self.subscriptions: dict[str, int] = {}  # subscription id -> party id
+        self.send_limiter = RateLimiter(limits["messages_per_second"], limits["message_burst"])
+        self.frame_limiter = RateLimiter(limits["frames_per_second"], limits["frame_burst"])
+        self.last_received = time.monotonic()
+        self.heartbeat_tasks: list[asyncio.Task] = []
+        await self.accept(subprotocol=chosen)
+
+    async def disconnect(self, code) -> None:
+        self.closing = True
+        for task in getattr(self, "heartbeat_tasks", []):
+            task.cancel()
+        for party_id in set(getattr(self, "subscriptions", {}).values()):
+            await self.channel_layer.group_discard(party_group(party_id), self.channel_name)
+
+    # --- inbound ------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if self.closing:
+            return
+        self.last_received = time.monotonic()
+        data = text_data if text_data is not None else bytes_data
+        try:
+            items = self.parser.feed(data)
+        except stomp.StompProtocolError as exc:
+            for item in exc.frames:  # frames before the bad one still count, in order
+                if not await self._handle(item):
+                    return
+            await self.fail(exc.message, receipt_id=exc.receipt_id, details=exc.details)
+            return
+        for item in items:
+            if not await self._handle(item):
+                return
+
+    async def _handle(self, item) -> bool:
+        """Process one parsed item; False once the connection is being closed."""
+        if item is stomp.HEARTBEAT:
+            return True
+        frame: stomp.Frame = item
+        receipt_id = frame.header("receipt")
+        if not self.frame_limiter.allow():
+            await self.fail("too many frames: slow down", receipt_id=receipt_id)
+            return False
+        try:
+            if frame.command in ("CONNECT", "STOMP"):
+                await self.on_connect(frame)
+                return not self.closing
+            if not self.stomp_connected:
+                raise stomp.StompProtocolError(f"{frame.command} before CONNECT")
+            handler = {
+                "SUBSCRIBE": self.on_subscribe,
+                "UNSUBSCRIBE": self.on_unsubscribe,
+                "SEND": self.on_send,
+                "DISCONNECT": self.on_disconnect,
+            }.get(frame.command)
+            if handler is None:
+                raise stomp.StompProtocolError(f"{frame.command} is not supported here")
+            await handler(frame)
+        except stomp.StompProtocolError as exc:
+            await self.fail(exc.message, receipt_id=receipt_id, details=exc.details)
+            return False
+        except DomainError as exc:
+            await self.fail(exc.message, receipt_id=receipt_id, code=exc.code)
+            return False
+        if receipt_id is not None and frame.command != "DISCONNECT":
+            await self.send_frame(stomp.receipt(receipt_id))
+        return not self.closing
+
+    async def on_connect(self, frame: stomp.Frame) -> None:
+        if self.stomp_connected:
+            raise stomp.StompProtocolError("already connected")
+        version = stomp.negotiate_version(frame.header("accept-version"))
+        if version is None:
+            raise stomp.StompProtocolError("supported protocol versions are 1.0, 1.1, 1.2")
+        token = bearer_token(frame.header("Authorization") or frame.header("authorization"))
+        if token:
+            self.user = await user_for_token(token)
+        if not self.user.is_authenticated:
+            raise DomainError("not_authenticated", "로그인이 필요해요 (session, token or Bearer)")
+        limits = settings.CHAT_LIMITS
+        sends_every, expects_every = stomp.negotiate_heartbeat(
+            frame.header("heart-beat"), limits["heartbeat_ms"], limits["heartbeat_ms"]
+        )
+        self.stomp_connected = True
+        await self.send_frame(
+            stomp.connected(version, (sends_every, expects_every), SERVER_NAME, self.session_id)
+        )
+        if sends_every:
+            self.heartbeat_tasks.append(asyncio.create_task(self._send_heartbeats(sends_every)))
+        if expects_every:
+            self.heartbeat_tasks.append(asyncio.create_task(self._watch_peer(expects_every)))
+
+    async def on_subscribe(self, frame: stomp.Frame) -> None:
+        sub_id = frame.header("id")
+        destination = frame.header("destination") or ""
+        if not sub_id:
+            raise stomp.StompProtocolError("SUBSCRIBE needs an id header")
+        if sub_id in self.subscriptions:
+            raise stomp.StompProtocolError(f"subscription id {sub_id!r} is already in use")
+        match = TOPIC_RE.fullmatch(destination)
+        if match is None:
+            raise stomp.StompProtocolError(f"unknown destination {destination!r}")
+        party_id = int(match.group(1))
+        await database_sync_to_async(chat_access_check)(party_id=party_id, user=self.user)
+        if party_id not in self.subscriptions.values():
+            await self.channel_layer.group_add(party_group(party_id), self.channel_name)
+        self.subscriptions[sub_id] = party_id
+
+    async def on_unsubscribe(self, frame: stomp.Frame) -> None:
+        sub_id = frame.header("id")
+        if sub_id not in self.subscriptions:
+            raise stomp.StompProtocolError(f"no subscription with id {sub_id!r}")
+        party_id = self.subscriptions.pop(sub_id)
+        if party_id not in self.subscriptions.values():
+            await self.channel_layer.group_discard(party_group(party_id), self.channel_name)
+
+    async def on_send(self, frame: stomp.Frame) -> None:
+        destination = frame.header("destination") or ""
+        match = APP_RE.fullmatch(destination)
+        if match is None:
+            raise stomp.StompProtocolError(f"unknown destination {destination!r}")
+        if not self.send_limiter.allow():
+            raise DomainError("too_fast", "메시지를 너무 빨리 보내고 있어요")
+        try:
+            content = json.loads(frame.body.decode("utf-8"))["content"]
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise stomp.StompProtocolError('SEND body must be JSON {"content": "..."}') from None
+        if not isinstance(content, str):
+            raise stomp.StompProtocolError('"content" must be a string')
+        await database_sync_to_async(chat_message_send)(
+            party_id=int(match.group(1)), user=self.user, content=content
+        )
+
+    async def on_disconnect(self, frame: stomp.Frame) -> None:
+        receipt_id = frame.header("receipt")
+        if receipt_id is not None:
+            await self.send_frame(stomp.receipt(receipt_id))
+        await self.shut()
+
+    # --- outbound -----------------------------------------------------------------------
+
+    async def chat_message(self, event: dict) -> None:
+        """A stored message from the channel layer: one MESSAGE per matching subscription."""
+        message = event["message"]
+        party_id = message["party_id"]
+        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
+        for sub_id, subscribed_party in list(self.subscriptions.items()):
+            if subscribed_party == party_id:
+                await self.send_frame(
+                    stomp.message(f"/topic/party.{party_id}", sub_id, str(message["id"]), body)
+                )
+
+    async def chat_revoke(self, event: dict) -> None:
+        """A member left the party: their subscriptions to it end here."""
+        if self.user.is_authenticated and self.user.pk == event["user_id"]:
+            party_id = event["party_id"]
+            for sub_id in [s for s, p in self.subscriptions.items() if p == party_id]:
+                del self.subscriptions[sub_id]
+            await self.channel_layer.group_discard(party_group(party_id), self.channel_name)
+
+    async def send_frame(self, frame: stomp.Frame) -> None:
+        if self.closing:
+            return
+        data = stomp.serialize(frame)
+        try:
+            # Text frames, as most STOMP-over-WebSocket clients expect; binary only if needed.
+            await self.send(text_data=data.decode("utf-8"))
+        except UnicodeDecodeError:
+            await self.send(bytes_data=data)
+
+    async def fail(
+        self,
+        message: str,
+        *,
+        receipt_id: str | None = None,
+        details: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        frame = stomp.error(message, body=details or "", receipt_id=receipt_id)
+        if code:
+            frame.headers.append(("code", code))
+        logger.info("STOMP error for session %s: %s", getattr(self, "session_id", "-"), message)
+        await self.send_frame(frame)
+        await self.shut()
+
+    async def shut(self) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close()
+
+    # --- heart-beats --------------------------------------------------------------------
+
+    async def _send_heartbeats(self, every_ms: int) -> None:
+        while not self.closing:
+            await asyncio.sleep(every_ms / 1000)
+            await self.send(text_data="\n")
+
+    async def _watch_peer(self, every_ms: int) -> None:
+        # Spec: allow for timing inaccuracy; we give the client twice its period.
+        grace = 2 * every_ms / 1000
+        while not self.closing:
+            await asyncio.sleep(every_ms / 1000)
+            if time.monotonic() - self.last_received > grace:
+                logger.info("STOMP session %s: peer silent, closing", self.session_id)
+                await self.shut()

@@ -1,0 +1,110 @@
+"""A minimal raw STOMP-over-WebSocket client for tests: sends exact bytes, reads frames."""
+
+import time
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from chat import stomp
+
+
+def _unescape(text: str) -> str:
+    escapes = {"\\\\": "\\", "\\c": ":", "\\n": "\n", "\\r": "\r"}
+    out, i = [], 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair in escapes:
+            out.append(escapes[pair])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+class RawStomp:
+    def __init__(self, url: str, *, subprotocols=("v12.stomp",), origin=None) -> None:
+        self.ws = connect(
+            url,
+            subprotocols=list(subprotocols) if subprotocols is not None else None,
+            origin=origin,
+            open_timeout=10,
+            max_size=None,
+        ).__enter__()  # a long-lived connection, closed by close()
+        self._pending: list[stomp.Frame] = []
+        self._buffer = b""
+        self.heartbeats = 0
+
+    @property
+    def subprotocol(self) -> str | None:
+        return self.ws.subprotocol
+
+    def send_raw(self, data: bytes | str) -> None:
+        self.ws.send(data)
+
+    def send(self, command: str, headers: dict | None = None, body: bytes | str = b"") -> None:
+        body = body.encode() if isinstance(body, str) else body
+        frame = stomp.Frame(command, list((headers or {}).items()), body)
+        self.ws.send(stomp.serialize(frame).decode("utf-8"))
+
+    def connect(self, token: str | None = None, **headers) -> stomp.Frame:
+        base = {"accept-version": "1.2", "host": "gonggu"}
+        if token:
+            base["Authorization"] = f"Bearer {token}"
+        base.update(headers)
+        self.send("CONNECT", base)
+        return self.receive()
+
+    def receive(self, timeout: float = 5.0) -> stomp.Frame:
+        """The next non-heartbeat frame from the server."""
+        deadline = time.monotonic() + timeout
+        while not self._pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no frame from the server")
+            data = self.ws.recv(timeout=remaining)
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            self._parse(self._buffer + data)
+        return self._pending.pop(0)
+
+    def _parse(self, data: bytes) -> None:
+        # Server frames: command, headers, blank line, body, NUL (content-length honoured).
+        while True:
+            stripped = data.lstrip(b"\r\n")
+            self.heartbeats += data[: len(data) - len(stripped)].count(b"\n")
+            data = stripped
+            head_end = data.find(b"\n\n")
+            if head_end < 0:
+                break
+            lines = data[:head_end].decode("utf-8").split("\n")
+            headers = [tuple(map(_unescape, line.split(":", 1))) for line in lines[1:]]
+            length = dict(headers).get("content-length")
+            start = head_end + 2
+            if length is not None:
+                end = start + int(length)
+                if len(data) < end + 1:
+                    break
+            else:
+                end = data.find(b"\0", start)
+                if end < 0:
+                    break
+            self._pending.append(stomp.Frame(lines[0], headers, data[start:end]))
+            data = data[end + 1 :]
+        self._buffer = data
+
+    def closed_within(self, seconds: float = 5.0) -> bool:
+        """True when the server closes the connection within ``seconds``."""
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                data = self.ws.recv(timeout=deadline - time.monotonic())
+                data = data.encode("utf-8") if isinstance(data, str) else data
+                self._parse(self._buffer + data)
+        except ConnectionClosed:
+            return True
+        except TimeoutError:
+            return False
+        return False
+
+    def close(self) -> None:
+        self.ws.close()
