@@ -228,3 +228,30 @@ def test_stomp_py_client_connects_subscribes_sends_receives_and_disconnects(
     conn.disconnect(receipt="bye")
     assert {"sub-ok", "send-ok", "bye"} <= set(listener.receipts)
     assert chat_count(party) == 1
+
+
+def test_stompjs_client_under_node_chats_and_disconnects_with_receipt(chat_server, chat_party):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    node = shutil.which("node")
+    assert node, "Node.js is part of the toolchain (make setup installs @stomp/stompjs and ws)"
+    script = Path(__file__).parent / "js" / "stompjs_client.mjs"
+    party = chat_party["party"]
+    run = subprocess.run(
+        [node, str(script), chat_server.ws, chat_party["tokens"]["leader"], str(party.id),
+         "stompjs에서 안녕"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["connected"] and result["version"] == "1.2"
+    assert result["errors"] == []
+    [received] = result["received"]
+    assert received["body"]["content"] == "stompjs에서 안녕"
+    assert received["body"]["sender"]["id"] == chat_party["leader"].id
+    stored = ChatMessage.objects.get(room_id=party.id, type=MessageType.CHAT)
+    assert received["messageId"] == str(stored.id)
+    assert "stompjs-sub" in result["receipts"]
+    assert len(result["receipts"]) == 2  # the subscribe receipt and the DISCONNECT receipt
