@@ -7,7 +7,11 @@ class ChatConfig(AppConfig):
     verbose_name = _("채팅")
 
     def ready(self) -> None:
-        from chat.handlers import open_room_when_party_closes
+        from chat.handlers import (
+            open_room_when_party_closes,
+            revoke_subscriptions_when_member_leaves,
+        )
         from common import events
 
         events.subscribe("party.closed", open_room_when_party_closes)
+        events.subscribe("party.left", revoke_subscriptions_when_member_leaves)
