@@ -6,6 +6,8 @@ With DJANGO_DEBUG=False the process refuses to start without a real secret key, 
 and real services (see ``_require_production_settings``).
 """
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -115,8 +117,22 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+        "DB_POOL", default=True
+    ):
+        # A psycopg connection pool per process: under ASGI, requests and consumers run in
+        # varying threads, where persistent connections would pile up and per-request
+        # connections cost a PostgreSQL backend start each time (~5 ms on every chat SEND).
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": env.int("DB_POOL_MIN", default=1),
+                "max_size": env.int("DB_POOL_MAX", default=10),
+                "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            }
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -125,7 +141,8 @@ else:
             # Several requests write at once in the embedded server: wait instead of failing.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
             # A file, not memory, so server processes started by tests share the test data.
-            "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
+            # One file per test run, so two runs on one machine never share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"gonggu-test-{os.getpid()}.db")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -145,12 +162,41 @@ if REDIS_URL:
             "KEY_PREFIX": "gonggu",
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "gonggu"},
+    # CHANNEL_LAYER=pubsub (default): Redis Pub/Sub, fire-and-forget fan-out, no keys kept.
+    # CHANNEL_LAYER=core: channels-redis' list/sorted-set layer, kept for comparison
+    # (benchmarks/chat_load.py measures both). CHANNEL_LAYER_PREFIX isolates a deployment
+    # (or a benchmark run) that shares the Redis server with others.
+    CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
+    _channel_prefix = env.str("CHANNEL_LAYER_PREFIX", default="gonggu")
+    if CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": _channel_prefix},
+            }
         }
-    }
+    elif CHANNEL_LAYER == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "prefix": _channel_prefix,
+                    # Messages queued per connection before the layer drops new ones: room
+                    # for a long stall of a busy room (the default is 100).
+                    "capacity": 1000,
+                    # A chat message older than this is stale; the client reloads history
+                    # on reconnect (the default is 60 s).
+                    "expiry": 30,
+                    # Group membership outlives a day-long WebSocket (the default, 86400 s).
+                    "group_expiry": 86400,
+                },
+            }
+        }
+    else:
+        raise ImproperlyConfigured(
+            f"CHANNEL_LAYER must be 'pubsub' or 'core', not {CHANNEL_LAYER!r}"
+        )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

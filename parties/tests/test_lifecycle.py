@@ -35,6 +35,30 @@ def make_past(party, *, meet_hours_ago=1):
     Party.objects.filter(pk=party.pk).update(meet_at=when, recruit_until=when)
 
 
+PARTY_EVENTS = (
+    "party.created",
+    "party.joined",
+    "party.left",
+    "party.closed",
+    "party.cancelled",
+    "party.completed",
+)
+
+
+@pytest.fixture
+def events():
+    """Party events only, in order: what other apps do in reaction (chat opening) is tested
+    with those apps."""
+    from common import events as bus
+
+    seen = []
+    for event_type in PARTY_EVENTS:
+        bus.subscribe(event_type, seen.append)
+    yield seen
+    for event_type in PARTY_EVENTS:
+        bus.unsubscribe(event_type, seen.append)
+
+
 @pytest.fixture
 def leader():
     return UserFactory()
