@@ -4,6 +4,7 @@ Thin: parse input, call one service or selector, render. Refusals from services 
 ``DomainError`` and are shown as a message next to the form or as a flash message.
 """
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.selectors import item_get
+from chat.selectors import chat_access_check
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
 from common.params import Point
@@ -92,6 +94,11 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
     now = timezone.now()
     membership = party_membership(party=party, user=request.user)
     decorate_parties([party], now=now)
+    chat_open = False
+    if membership is not None:
+        with suppress(DomainError):  # room not open yet
+            chat_access_check(party_id=party.pk, user=request.user)
+            chat_open = True
     return render(
         request,
         "parties/detail.html",
@@ -99,6 +106,17 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
             "party": party,
             "members": party_members(party=party),
             "membership": membership,
+            "is_member": membership is not None,
+            "chat_open": chat_open,
+            # The chat panel's data island; the page's script builds ws(s)://<host><ws_path>.
+            "chat_data": {
+                "party_id": party.pk,
+                "user_id": request.user.pk,
+                "ws_path": "/ws",
+                "time_zone": timezone.get_current_timezone_name(),
+            }
+            if chat_open
+            else None,
             "is_leader": membership is not None and membership.role == MembershipRole.LEADER,
             "actions": _actions(party, membership, request.user, now),
             "can_join_anonymously": not request.user.is_authenticated and party.is_open,
