@@ -32,6 +32,12 @@ APP_RE = re.compile(r"/app/party\.([1-9][0-9]{0,17})")
 SERVER_NAME = "gonggu/1"
 
 
+def in_thread(func):
+    """Run ORM work in the thread pool (each call takes a pooled connection), not in the one
+    shared sync thread: messages from different connections are stored in parallel."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 class RateLimiter:
     """Token bucket: ``rate`` frames a second on average, bursts up to ``burst``."""
 
@@ -166,7 +172,7 @@ class StompConsumer(AsyncWebsocketConsumer):
         if match is None:
             raise stomp.StompProtocolError(f"unknown destination {destination!r}")
         party_id = int(match.group(1))
-        await database_sync_to_async(chat_access_check)(party_id=party_id, user=self.user)
+        await in_thread(chat_access_check)(party_id=party_id, user=self.user)
         if party_id not in self.subscriptions.values():
             await self.channel_layer.group_add(party_group(party_id), self.channel_name)
         self.subscriptions[sub_id] = party_id
@@ -192,7 +198,7 @@ class StompConsumer(AsyncWebsocketConsumer):
             raise stomp.StompProtocolError('SEND body must be JSON {"content": "..."}') from None
         if not isinstance(content, str):
             raise stomp.StompProtocolError('"content" must be a string')
-        await database_sync_to_async(chat_message_send)(
+        await in_thread(chat_message_send)(
             party_id=int(match.group(1)), user=self.user, content=content
         )
 

@@ -1,6 +1,6 @@
 """Chat writes: opening a party's room and storing messages (then delivering them)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -46,12 +46,16 @@ def chat_message_send(*, party_id: int, user: User, content: str) -> ChatMessage
             "message_too_long",
             _("메시지는 %(max)d자까지 보낼 수 있어요.") % {"max": MAX_MESSAGE_LENGTH},
         )
-    room = ChatRoom.objects.filter(party_id=party_id).first()
-    if room is None:
-        raise Conflict("chat_not_open", _("모집이 마감되면 채팅방이 열려요."))
     if not user_is_member(party_id=party_id, user_id=user.pk):
         raise PermissionDenied("not_a_member", _("파티 멤버만 채팅할 수 있어요."))
-    with transaction.atomic():
-        message = _store(room, sender=user, content=content, type=MessageType.CHAT)
+    try:
+        with transaction.atomic():
+            # No room yet: the foreign key refuses the row (checked at commit), so the
+            # common case costs one query less than looking the room up first.
+            message = _store(
+                ChatRoom(party_id=party_id), sender=user, content=content, type=MessageType.CHAT
+            )
+    except IntegrityError:
+        raise Conflict("chat_not_open", _("모집이 마감되면 채팅방이 열려요.")) from None
     message.sender = user
     return message
