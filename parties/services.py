@@ -140,16 +140,21 @@ def party_create(
     return party
 
 
-def _close(party: Party, *, actor_id: int | None, reason: str) -> None:
-    """Recruiting → closed, on the locked row. Members get ``party.closed``."""
-    party.status = S.CLOSED
-    party.closed_at = timezone.now()
-    party.save(update_fields=["status", "closed_at", "updated_at"])
+def _transition(party: Party, status: str, *, actor_id: int | None, **extra) -> None:
+    """Move the locked party to ``status``, stamp when, and tell its members after commit."""
+    stamp = "closed_at" if status == S.CLOSED else "finished_at"
+    party.status = status
+    setattr(party, stamp, timezone.now())
+    party.save(update_fields=["status", stamp, "updated_at"])
     emit(
-        "party.closed",
-        payload=_event_payload(party, reason=reason, member_ids=_active_member_ids(party)),
+        f"party.{status}",
+        payload=_event_payload(party, member_ids=_active_member_ids(party), **extra),
         actor_id=actor_id,
     )
+
+
+def _close(party: Party, *, actor_id: int | None, reason: str) -> None:
+    _transition(party, S.CLOSED, actor_id=actor_id, reason=reason)
 
 
 def party_join(*, party_id: int, user: User) -> Party:
@@ -227,14 +232,7 @@ def party_cancel(*, party_id: int, user: User) -> Party:
 
 
 def _cancel(party: Party, *, actor_id: int | None, reason: str) -> None:
-    party.status = S.CANCELLED
-    party.finished_at = timezone.now()
-    party.save(update_fields=["status", "finished_at", "updated_at"])
-    emit(
-        "party.cancelled",
-        payload=_event_payload(party, reason=reason, member_ids=_active_member_ids(party)),
-        actor_id=actor_id,
-    )
+    _transition(party, S.CANCELLED, actor_id=actor_id, reason=reason)
 
 
 def party_complete(*, party_id: int, user: User) -> Party:
@@ -245,14 +243,7 @@ def party_complete(*, party_id: int, user: User) -> Party:
             raise Conflict("party_not_closed", _("모집이 마감된 파티만 완료할 수 있어요."))
         if party.meet_at > timezone.now():
             raise Conflict("meeting_not_started", _("만나는 시각 이후에 완료할 수 있어요."))
-        party.status = S.COMPLETED
-        party.finished_at = timezone.now()
-        party.save(update_fields=["status", "finished_at", "updated_at"])
-        emit(
-            "party.completed",
-            payload=_event_payload(party, member_ids=_active_member_ids(party)),
-            actor_id=user.pk,
-        )
+        _transition(party, S.COMPLETED, actor_id=user.pk)
     return party
 
 
