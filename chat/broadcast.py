@@ -7,6 +7,7 @@ Chat does not go through the domain-event outbox: it is live delivery of already
 
 import asyncio
 import logging
+import threading
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -17,6 +18,14 @@ logger = logging.getLogger(__name__)
 
 def party_group(party_id: int) -> str:
     return f"party.{party_id}"
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _report(future) -> None:
@@ -38,6 +47,12 @@ def broadcast_after_commit(party_id: int, event: dict) -> None:
             asyncio.run_coroutine_threadsafe(
                 layer.group_send(group, event), loop
             ).add_done_callback(_report)
+        elif _loop_running_here():
+            # Someone else's loop runs in this thread (it cannot be blocked on): send from a
+            # short-lived thread of our own.
+            sender = threading.Thread(target=async_to_sync(layer.group_send), args=(group, event))
+            sender.start()
+            sender.join()
         else:
             async_to_sync(layer.group_send)(group, event)
 

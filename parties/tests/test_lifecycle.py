@@ -386,12 +386,15 @@ def test_settle_closes_overdue_parties_with_members_and_cancels_lonely_ones(even
     assert events == []
 
 
-def test_settle_task_runs_through_celery(events):
+def test_settle_task_is_registered_and_settles(events):
+    from config.celery import app
     from parties.tasks import settle_overdue_parties
 
     lonely = make_party()
     Party.objects.filter(pk=lonely.pk).update(recruit_until=timezone.now() - timedelta(seconds=1))
-    result = settle_overdue_parties.delay()
+    app.loader.import_default_modules()
+    assert "parties.settle_overdue" in app.tasks
+    result = settle_overdue_parties.apply()  # in this process: the beat schedule's task
     assert result.get(timeout=10) == {"closed": 0, "cancelled": 1}
     assert Party.objects.get(pk=lonely.pk).status == PartyStatus.CANCELLED
 
