@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HOST PORT
+WEB_PORT ?= $(PORT)
+export HOST PORT WEB_PORT
 
 .PHONY: run test setup lint format migrate seed serve services clean benchmarks-smoke
 
