@@ -222,3 +222,15 @@ def user_is_member(*, party_id: int, user_id: int) -> bool:
     return Membership.objects.filter(
         party_id=party_id, user_id=user_id, left_at__isnull=True
     ).exists()
+
+
+def members_among(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which (party id, user id) pairs are active memberships, in one query."""
+    if not pairs:
+        return set()
+    match = Q()
+    for party_id, user_id in pairs:
+        match |= Q(party_id=party_id, user_id=user_id)
+    return set(
+        Membership.objects.filter(match, left_at__isnull=True).values_list("party_id", "user_id")
+    )
