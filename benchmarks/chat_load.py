@@ -51,9 +51,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
+
+from scratch_db import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The STOMP codec is plain Python: usable before Django is set up.
+from chat import stomp  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gonggu_bench_chat"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_RABBITMQ_WS_URL = "ws://127.0.0.1:15674/ws"
@@ -145,18 +152,6 @@ class Member:
 
 # --------------------------------------------------------------------------------------------
 # Database and Django
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _setup_django(url: str) -> None:
@@ -399,22 +394,6 @@ def _ensure_web_stomp(ws_url: str) -> None:
 
 
 Frame = tuple[str, dict[str, str], bytes]
-_UNESCAPES = {"\\n": "\n", "\\r": "\r", "\\c": ":", "\\\\": "\\"}
-
-
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    out, i = [], 0
-    while i < len(value):
-        pair = value[i : i + 2]
-        if pair in _UNESCAPES:
-            out.append(_UNESCAPES[pair])
-            i += 2
-        else:
-            out.append(value[i])
-            i += 1
-    return "".join(out)
 
 
 def _parse_frames(buffer: bytearray) -> list[Frame]:
@@ -479,7 +458,7 @@ class LoadClient:
                     return
                 if name == "ERROR":
                     self.result.error_frames += 1
-                    raise RuntimeError(f"ERROR {_unescape(headers.get('message', ''))}")
+                    raise RuntimeError(f"ERROR {stomp.unescape_header(headers.get('message', ''))}")
 
     async def open(self) -> None:
         from websockets.asyncio.client import connect
@@ -522,7 +501,7 @@ class LoadClient:
                 for name, headers, body in _parse_frames(self.buffer):
                     if name == "ERROR":
                         result.error_frames += 1
-                        self.stats.note_error(_unescape(headers.get("message", "")))
+                        self.stats.note_error(stomp.unescape_header(headers.get("message", "")))
                         continue
                     if name != "MESSAGE":
                         continue
@@ -856,7 +835,7 @@ def main() -> int:
     ):
         _ensure_web_stomp(args.rabbitmq_ws_url)
 
-    _ensure_database(args.database_url)
+    ensure_database(args.database_url)
     _setup_django(args.database_url)
     members = _fill(max_clients)
     print(

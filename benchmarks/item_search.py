@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse, urlunparse
+
+from scratch_db import check_scratch_name, ensure_database
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -437,26 +438,6 @@ def draw_queries(count: int, seed: int = SEED) -> list[tuple[str, str]]:
 
 
 # --- Database -------------------------------------------------------------------------------
-
-
-def check_scratch_name(database_url: str) -> str:
-    name = urlparse(database_url).path.lstrip("/")
-    if not name or name in {"gonggu", "postgres"} or name.startswith(("test", "template")):
-        raise SystemExit(f"refusing to use database {name!r}: pick a scratch name")
-    return name
-
-
-def ensure_database(database_url: str) -> None:
-    """Create the scratch database if it does not exist (through the maintenance database)."""
-    import psycopg
-    from psycopg import sql
-
-    name = check_scratch_name(database_url)
-    maintenance = urlunparse(urlparse(database_url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(database_url: str) -> None:

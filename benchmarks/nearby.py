@@ -31,7 +31,8 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from scratch_db import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gonggu_bench_nearby"
@@ -64,18 +65,6 @@ MAINLAND = (34.3, 38.3, 126.1, 129.4)
 
 def _database_url(args: argparse.Namespace) -> str:
     return args.database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _setup_django(url: str) -> None:
@@ -249,7 +238,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = _database_url(args)
-    _ensure_database(url)
+    ensure_database(url)
     _setup_django(url)
     rng = random.Random(SEED)
     _fill(args.parties, rng)

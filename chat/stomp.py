@@ -43,6 +43,7 @@ __all__ = [
     "negotiate_version",
     "receipt",
     "serialize",
+    "unescape_header",
 ]
 
 CLIENT_COMMANDS: Final = frozenset(
@@ -154,7 +155,8 @@ class Frame:
 _IDLE, _HEAD, _BODY = 0, 1, 2
 
 
-def _unescape(text: str) -> str:
+def unescape_header(text: str) -> str:
+    """Decode STOMP 1.2 header escapes (``\\r \\n \\c \\\\``); any other is a protocol error."""
     if "\\" not in text:
         return text
 
@@ -340,8 +342,8 @@ class FrameParser:
         except UnicodeDecodeError:
             self._fail("header is not valid UTF-8")
         if self._command not in UNESCAPED_COMMANDS:
-            name = _unescape(name)
-            value = _unescape(value)
+            name = unescape_header(name)
+            value = unescape_header(value)
         return name, value
 
     def _end_head(self) -> None:

@@ -8,20 +8,6 @@ from websockets.sync.client import connect
 from chat import stomp
 
 
-def _unescape(text: str) -> str:
-    escapes = {"\\\\": "\\", "\\c": ":", "\\n": "\n", "\\r": "\r"}
-    out, i = [], 0
-    while i < len(text):
-        pair = text[i : i + 2]
-        if pair in escapes:
-            out.append(escapes[pair])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
 class RawStomp:
     def __init__(self, url: str, *, subprotocols=("v12.stomp",), origin=None) -> None:
         self.ws = connect(
@@ -77,7 +63,7 @@ class RawStomp:
             if head_end < 0:
                 break
             lines = data[:head_end].decode("utf-8").split("\n")
-            headers = [tuple(map(_unescape, line.split(":", 1))) for line in lines[1:]]
+            headers = [tuple(map(stomp.unescape_header, line.split(":", 1))) for line in lines[1:]]
             length = dict(headers).get("content-length")
             start = head_end + 2
             if length is not None:
