@@ -14,12 +14,16 @@ from common.events import emit
 from parties.selectors import members_among
 
 
+def _deliver_after_commit(message: ChatMessage) -> None:
+    party_id = message.room_id
+    broadcast_after_commit(
+        party_id, {"type": "chat.message", "message": message_payload(message, party_id=party_id)}
+    )
+
+
 def _store(room: ChatRoom, *, sender: User | None, content: str, type: str) -> ChatMessage:
     message = ChatMessage.objects.create(room=room, sender=sender, content=content, type=type)
-    broadcast_after_commit(
-        room.party_id,
-        {"type": "chat.message", "message": message_payload(message, party_id=room.party_id)},
-    )
+    _deliver_after_commit(message)
     return message
 
 
@@ -93,13 +97,7 @@ def chat_messages_send(*, drafts: list[MessageDraft]) -> list[ChatMessage | Doma
         with transaction.atomic():
             ChatMessage.objects.bulk_create([message for _, message in to_store])
             for index, message in to_store:
-                broadcast_after_commit(
-                    message.room_id,
-                    {
-                        "type": "chat.message",
-                        "message": message_payload(message, party_id=message.room_id),
-                    },
-                )
+                _deliver_after_commit(message)
                 results[index] = message
     return results  # type: ignore[return-value]
 
