@@ -105,23 +105,19 @@ def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tupl
     return int(raw_page), min(int(raw_size), max_size)
 
 
-def paginated_response(
-    request, *, total: int, page: int, page_size: int, results: list
-) -> Response:
-    """The same body as ``Pagination`` for a page the caller read itself (count included)."""
+def page_links_response(request, *, page: int, has_next: bool, results: list) -> Response:
+    """A page of a list that is not counted (nearest-first search): ``next`` and
+    ``previous`` links and the results; a page past the end is a 404 like ``Pagination``'s."""
     from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-    last_page = max(1, -(-total // page_size))
-    if page > last_page:
+    if page > 1 and not results:
         raise NotFound(_("페이지가 없어요."))
     url = request.build_absolute_uri()
-    next_link = replace_query_param(url, "page", page + 1) if page < last_page else None
+    next_link = replace_query_param(url, "page", page + 1) if has_next else None
     if page <= 1:
         previous_link = None
     elif page == 2:
         previous_link = remove_query_param(url, "page")
     else:
         previous_link = replace_query_param(url, "page", page - 1)
-    return Response(
-        {"count": total, "next": next_link, "previous": previous_link, "results": results}
-    )
+    return Response({"next": next_link, "previous": previous_link, "results": results})

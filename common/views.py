@@ -1,4 +1,5 @@
-from django.core.paginator import Paginator
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,37 @@ from parties.selectors import party_nearby
 from parties.views import decorate_parties
 
 PAGE_SIZE = 20
+
+
+@dataclass
+class ListPage:
+    """A page of a list that is not counted (nearest first), with what the pager reads."""
+
+    number: int
+    object_list: list
+    has_next: bool
+    paginator = None
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
 RADIUS_CHOICES = (5, 10, 20, 50)
 # The areas a visitor without a location can pick: the districts of these cities.
 AREA_CITIES = {
@@ -104,9 +136,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
     page = None
     if point is not None:
-        parties = party_nearby(point=point, item_id=item_id, category_id=category_id, q=q)
-        page = Paginator(parties, PAGE_SIZE).get_page(params.get("page"))
-        page.object_list = decorate_parties(page.object_list)
+        raw_page = params.get("page", "")
+        number = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
+        parties = party_nearby(
+            point=point,
+            item_id=item_id,
+            category_id=category_id,
+            q=q,
+            offset=(number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE + 1,  # one more tells whether a next page exists
+        )
+        page = ListPage(
+            number=number,
+            object_list=decorate_parties(parties[:PAGE_SIZE]),
+            has_next=len(parties) > PAGE_SIZE,
+        )
 
     where = {
         "home": _("우리 집"),

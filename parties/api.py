@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import ERROR_SCHEMA
-from common.api import page_window, paginated_response
+from common.api import page_links_response, page_window
 from common.params import parse_point, parse_positive_int
 from markets.api import NEAR_PARAMETERS
 from parties import services
@@ -103,6 +103,12 @@ class NearbyPartyOutput(PartyOutput):
         data = super().to_representation(party)
         data["distance_km"] = round(party.distance_km, 3)
         return data
+
+
+class NearbyPageOutput(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="다음 페이지 (없으면 null)")
+    previous = serializers.URLField(allow_null=True, help_text="이전 페이지 (없으면 null)")
+    results = NearbyPartyOutput(many=True)
 
 
 class MemberOutput(serializers.Serializer):
@@ -203,8 +209,12 @@ class PartyNearbyApi(APIView):
             OpenApiParameter("item", OpenApiTypes.INT, description="품목 id"),
             OpenApiParameter("category", OpenApiTypes.INT, description="분류 id (하위 포함)"),
             OpenApiParameter("q", str, description="제목·품목 이름 검색어"),
+            OpenApiParameter("page", OpenApiTypes.INT, description="페이지 (1부터)"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="페이지 크기 (최대 100)"),
         ],
-        responses={200: NearbyPartyOutput(many=True), 400: ERROR_SCHEMA},
+        description="가까운 순으로 정렬한 모집 중 파티. 전체 개수는 세지 않고 "
+        "`next` 링크로 다음 페이지가 있는지 알려요.",
+        responses={200: NearbyPageOutput, 400: ERROR_SCHEMA},
         examples=[
             OpenApiExample(
                 "missing location",
@@ -220,20 +230,20 @@ class PartyNearbyApi(APIView):
     )
     def get(self, request):
         params = request.query_params
+        page, page_size = page_window(request)
         parties = party_nearby(
             point=parse_point(params, required=True),
             item_id=parse_positive_int(params, "item"),
             category_id=parse_positive_int(params, "category"),
             q=params.get("q", ""),
+            offset=(page - 1) * page_size,
+            limit=page_size + 1,  # one more tells whether a next page exists
         )
-        page, page_size = page_window(request)
-        total, results = parties.page(offset=(page - 1) * page_size, limit=page_size)
-        return paginated_response(
+        return page_links_response(
             request,
-            total=total,
             page=page,
-            page_size=page_size,
-            results=NearbyPartyOutput(results, many=True).data,
+            has_next=len(parties) > page_size,
+            results=NearbyPartyOutput(parties[:page_size], many=True).data,
         )
 
 

@@ -3,7 +3,8 @@
 import math
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cos, Power, Sin
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,88 +59,101 @@ LISTED_FIELDS = (
 )  # fmt: skip
 
 
-class NearbyParties:
-    """The nearby result, read in two queries per page whatever the radius:
+def unit_vector(lat: float, lng: float) -> tuple[float, float, float]:
+    """The point on the unit sphere, as migration 0002 stores it in ``parties_party.earth``."""
+    phi, lmb = math.radians(lat), math.radians(lng)
+    return (math.cos(phi) * math.cos(lmb), math.cos(phi) * math.sin(lmb), math.sin(phi))
 
-    1. the page's ids and haversine terms together with the total: the candidates within the
-       radius are computed once into a materialised CTE, then counted and top-N sorted;
-    2. those parties with their market, item and leader, by primary key.
 
-    The candidate scan is answered from the covering partial index alone (no table rows
-    read), and the term is computed once per candidate. Measured on 1,000,000 parties, this
-    beat both a separate count query (two scans) and ``COUNT(*) OVER ()`` (a window that
-    materialises every row and sorts them all). Counted and sliced like a QuerySet, so
-    Django's paginator takes it too.
+def chord_for_distance(distance_km: float) -> float:
+    """The straight-line distance between unit vectors this far apart on the sphere."""
+    return 2 * math.sin(distance_km / (2 * EARTH_RADIUS_KM))
+
+
+def distance_from_chord(chord: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, max(0.0, chord / 2)))
+
+
+# The query point as a cube, and each party's distance from it (``earth`` is the stored vector).
+_QUERY_CUBE = "cube(ARRAY[%s, %s, %s]::float8[])"
+_CHORD_SQL = f'"parties_party"."earth" <-> {_QUERY_CUBE}'
+_IN_BOX_SQL = f'"parties_party"."earth" <@ cube_enlarge({_QUERY_CUBE}, %s, 3)'
+
+
+def _listed() -> QuerySet[Party]:
+    return Party.objects.select_related("market", "item", "leader").only(*LISTED_FIELDS)
+
+
+def nearest_ids_postgresql(
+    parties: QuerySet[Party], point: Point, *, offset: int, limit: int | None, filtered: bool
+) -> RawSQL:
+    """The page's ids, nearest first, as a subquery (see ``_nearest_postgresql``)."""
+    vector = unit_vector(point.lat, point.lng)
+    max_chord = chord_for_distance(point.radius_km + BOUNDARY_EPSILON_KM)
+    if filtered or limit is None:
+        parties = parties.filter(
+            RawSQL(_IN_BOX_SQL, (*vector, max_chord), output_field=BooleanField())
+        )
+    nearest = (
+        parties.annotate(chord=RawSQL(_CHORD_SQL, vector, output_field=FloatField()))
+        .order_by("chord")
+        .values_list("id", "chord")
+    )
+    sql, params = nearest.query.sql_with_params()
+    window, window_params = "", ()
+    if limit is not None:
+        sql += " FETCH FIRST %s ROWS WITH TIES"
+        params = (*params, offset + limit)
+        window, window_params = " LIMIT %s OFFSET %s", (limit, offset)
+    return RawSQL(
+        f"SELECT k.id FROM ({sql}) k WHERE k.chord <= %s ORDER BY k.chord, k.id{window}",
+        (*params, max_chord, *window_params),
+    )
+
+
+def _nearest_postgresql(
+    parties: QuerySet[Party], point: Point, *, offset: int, limit: int | None, filtered: bool
+) -> list[Party]:
+    """Nearest first from the GiST index over the stored unit vectors (migration 0002).
+
+    The index hands out parties by distance, so a page reads ``offset + limit`` of them,
+    whatever the density, and those beyond the radius are dropped. ``WITH TIES`` keeps every
+    party as far as the last one (parties at one market are equally far), so the order by
+    (distance, id) is exact across pages. With an item, category or text filter, matches
+    may be rare, so the box around the circle bounds the scan as well (the planner then
+    also weighs reading the box and sorting it). One query: the page's ids inside, their
+    rows with market, item and leader outside.
     """
+    vector = unit_vector(point.lat, point.lng)
+    page_ids = nearest_ids_postgresql(parties, point, offset=offset, limit=limit, filtered=filtered)
+    page = list(
+        _listed()
+        .annotate(chord=RawSQL(_CHORD_SQL, vector, output_field=FloatField()))
+        .filter(id__in=page_ids)
+        .order_by("chord", "id")
+    )
+    for party in page:
+        party.distance_km = distance_from_chord(party.chord)
+    return page
 
-    def __init__(self, candidates: QuerySet[Party], max_term: float) -> None:
-        sql, params = candidates.values_list("id", "term").query.sql_with_params()
-        self._candidates_sql = sql
-        self._params = (*params, max_term)
-        self._total: int | None = None
 
-    def _within(self) -> str:
-        # OFFSET 0 keeps PostgreSQL from flattening the subquery, so the term is computed
-        # once per candidate rather than once in WHERE and again in SELECT.
-        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-        return f"SELECT c.id, c.term FROM ({self._candidates_sql}{fence}) c WHERE c.term <= %s"
-
-    def count(self) -> int:
-        if self._total is None:  # a paginator counts, then slices: count once
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM ({self._within()}) w", self._params)
-                self._total = cursor.fetchone()[0]
-        return self._total
-
-    def _page_rows(self, *, offset: int, limit: int | None) -> list[tuple[int, int, float]]:
-        materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-        page = "ORDER BY term, id"
-        params = self._params
-        if limit is not None:
-            page += " LIMIT %s OFFSET %s"
-            params = (*params, limit, offset)
-        elif offset:
-            raise ValueError("an offset needs a limit")
-        sql = (
-            f"WITH w AS {materialized}({self._within()}) "
-            f"SELECT (SELECT COUNT(*) FROM w), p.id, p.term "
-            f"FROM (SELECT id, term FROM w {page}) p ORDER BY p.term, p.id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def page(self, *, offset: int = 0, limit: int | None = None) -> tuple[int, list[Party]]:
-        """(total, the parties from ``offset``), nearest first, each with ``distance_km``."""
-        rows = self._page_rows(offset=offset, limit=limit)
-        if rows:
-            self._total = rows[0][0]
-        total = self.count() if offset else (self._total or 0)
-        by_id = (
-            Party.objects.select_related("market", "item", "leader")
-            .only(*LISTED_FIELDS)
-            .order_by()
-            .in_bulk([party_id for _total, party_id, _term in rows])
-        )
-        page = []
-        for _total, party_id, term in rows:
-            party = by_id[party_id]
-            party.distance_km = distance_from_term(term)
-            page.append(party)
-        return total, page
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self.page()[1])
-
-    def __getitem__(self, index: slice) -> list[Party]:
-        if not isinstance(index, slice) or index.step not in (None, 1):
-            raise TypeError("NearbyParties supports plain slices only")
-        start = index.start or 0
-        limit = None if index.stop is None else max(0, index.stop - start)
-        return self.page(offset=start, limit=limit)[1]
+def _nearest_portable(
+    parties: QuerySet[Party], point: Point, *, offset: int, limit: int | None, filtered: bool
+) -> list[Party]:
+    """Nearest first: the bounding box on the covering lat/lng index, then the Haversine
+    term for the candidates in it (SQLite, and any database without cube). One query."""
+    page = (
+        parties.within_box(point.lat, point.lng, point.radius_km)
+        .annotate(term=haversine_term_expression(point.lat, point.lng))
+        .filter(term__lte=term_for_distance(point.radius_km + BOUNDARY_EPSILON_KM))
+        .select_related("market", "item", "leader")
+        .only(*LISTED_FIELDS)
+        .order_by("term", "id")
+    )
+    rows = list(page[offset:] if limit is None else page[offset : offset + limit])
+    for party in rows:
+        party.distance_km = distance_from_term(party.term)
+    return rows
 
 
 def party_nearby(
@@ -148,19 +162,17 @@ def party_nearby(
     item_id: int | None = None,
     category_id: int | None = None,
     q: str = "",
-) -> NearbyParties:
-    """Recruiting parties with the deadline ahead, within ``point.radius_km``, nearest first,
-    each with ``distance_km``.
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Party]:
+    """Recruiting parties with the deadline ahead, within ``point.radius_km``, nearest first
+    (ties by id), each with ``distance_km``; ``offset``/``limit`` cut a page.
 
-    The bounding box on the partial (recruiting-only) covering lat/lng index cuts the
-    candidates before the exact Haversine term is computed, filtered and sorted on.
+    One SELECT whatever the radius or density. There is no total: counting every party in
+    a dense 10 km circle costs more than finding the page (docs/architecture.md); a caller
+    asks for one more than it shows to know whether a next page exists.
     """
-    parties = (
-        Party.objects.recruiting()
-        .within_box(point.lat, point.lng, point.radius_km)
-        .annotate(term=haversine_term_expression(point.lat, point.lng))
-        .order_by()
-    )
+    parties = Party.objects.recruiting().order_by()
     if item_id is not None:
         parties = parties.filter(item_id=item_id)
     if category_id is not None:
@@ -172,7 +184,9 @@ def party_nearby(
     q = q.strip()[:50]
     if q:
         parties = parties.filter(Q(title__icontains=q) | Q(item__name__icontains=q))
-    return NearbyParties(parties, term_for_distance(point.radius_km + BOUNDARY_EPSILON_KM))
+    filtered = item_id is not None or category_id is not None or bool(q)
+    nearest = _nearest_postgresql if connection.vendor == "postgresql" else _nearest_portable
+    return nearest(parties, point, offset=offset, limit=limit, filtered=filtered)
 
 
 def party_get(*, party_id: int) -> Party:

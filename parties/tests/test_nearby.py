@@ -151,36 +151,72 @@ def test_nearby_query_count_is_constant(api_client, scattered_parties):
     def queries(radius):
         with CaptureQueriesContext(connection) as ctx:
             response = api_client.get(
-                "/api/v1/parties/nearby", {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": radius}
+                "/api/v1/parties/nearby",
+                {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": radius, "page_size": 100},
             )
         assert response.status_code == 200
-        return len(ctx.captured_queries), response.json()["count"]
+        selects = [q for q in ctx.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+        return len(selects), len(response.json()["results"])
 
     small, few = queries(5)
     large, many = queries(50)
     assert many > few > 0
-    assert small == large == 2  # the page's ids with the total, then the page's rows
+    assert small == large == 1  # the page, found and read with its market, item and leader
 
 
-def test_nearby_api_shape_and_pagination(api_client, scattered_parties):
+def test_nearby_api_pages_through_every_party_in_order_once(api_client, scattered_parties):
+    expected = brute_force(*SEOUL, 50)
+    assert len(expected) > 40, "the fixture has more than two pages within 50 km"
     body = api_client.get(
         "/api/v1/parties/nearby", {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": 50}
     ).json()
-    assert body["count"] == len(brute_force(*SEOUL, 50))
-    assert len(body["results"]) == 20
+    assert body["previous"] is None
     first = body["results"][0]
     for key in ("distance_km", "share_price", "member_count", "capacity", "market", "item"):
         assert key in first
     assert first["share_price"] == 2500
-    second = api_client.get(body["next"]).json()
-    assert second["results"][0]["distance_km"] >= body["results"][-1]["distance_km"]
-    assert second["previous"] and second["count"] == body["count"]
-    seen = {p["id"] for p in body["results"]} | {p["id"] for p in second["results"]}
-    assert len(seen) == 40  # no party on two pages
+    seen, pages = [], 0
+    while True:
+        seen += [p["id"] for p in body["results"]]
+        pages += 1
+        if body["next"] is None:
+            break
+        following = api_client.get(body["next"]).json()
+        assert following["previous"]
+        assert following["results"][0]["distance_km"] >= body["results"][-1]["distance_km"]
+        body = following
+    assert seen == expected  # every party once, nearest first, across page boundaries
+    assert pages == -(-len(expected) // 20)
     past_end = api_client.get(
-        "/api/v1/parties/nearby", {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": 50, "page": 99}
+        "/api/v1/parties/nearby",
+        {"lat": SEOUL[0], "lng": SEOUL[1], "radius_km": 50, "page": pages + 1},
     )
     assert past_end.status_code == 404
+    assert past_end.json()["code"] == "not_found"
+
+
+def test_nearby_page_boundary_splits_parties_at_one_market_by_id(api_client, db):
+    """Parties at one market are equally far: the page cut must still be exact."""
+    leader, market, item = UserFactory(), MarketFactory(), ItemFactory()
+    now = timezone.now()
+    same_place = Party.objects.bulk_create(
+        Party(
+            leader=leader, market=market, item=item, title=f"같은 곳 {i}", total_price=1000,
+            total_quantity=1, unit="개", capacity=2, member_count=1,
+            meet_at=now + timedelta(days=1), recruit_until=now + timedelta(hours=1),
+            lat=SEOUL[0] + 0.01, lng=SEOUL[1],
+        )
+        for i in range(7)
+    )  # fmt: skip
+    ids = sorted(p.id for p in same_place)
+    pages = [
+        [p["id"] for p in api_client.get(
+            "/api/v1/parties/nearby",
+            {"lat": SEOUL[0], "lng": SEOUL[1], "page_size": 3, "page": n},
+        ).json()["results"]]
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    assert pages == [ids[0:3], ids[3:6], ids[6:7]]
 
 
 @pytest.mark.parametrize(
@@ -203,3 +239,22 @@ def test_nearby_bad_parameters_are_400_with_code(api_client, db, params, code):
     response = api_client.get("/api/v1/parties/nearby", params)
     assert response.status_code == 400
     assert response.json()["code"] == code
+
+
+@pytest.mark.postgres
+def test_nearby_page_walks_the_nearest_first_index_on_postgresql(scattered_parties):
+    """The distance the selector orders by is the one the GiST index serves (migration
+    0002): a page reads parties nearest first from the index instead of sorting a box."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index plans are a PostgreSQL matter; SQLite has no cube type")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # 400 rows: the planner would just read them
+        try:
+            with CaptureQueriesContext(connection) as ctx:
+                party_nearby(point=Point(*SEOUL, 10), limit=21)
+            cursor.execute("EXPLAIN " + ctx.captured_queries[-1]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "Index Scan using party_recruiting_earth_idx" in plan, plan
+    assert "Order By: (earth <->" in plan, plan

@@ -521,9 +521,12 @@ def test_nearby_paginates_by_20(client, db):
         make_party(market=market, title=f"파티 {i}")
     first = client.get(reverse("home"), {"lat": HOME[0], "lng": HOME[1]})
     assert len(card_titles(first)) == 20
-    assert "모집 중인 파티 23개" in text(first)
+    assert "10km 안에서 모집 중인 파티, 가까운 순" in text(first)
+    assert "다음" in text(first) and "이전" not in text(first)
     second = client.get(reverse("home"), {"lat": HOME[0], "lng": HOME[1], "page": 2})
     assert len(card_titles(second)) == 3
+    assert set(card_titles(first)).isdisjoint(card_titles(second))
+    assert "이전" in text(second) and "다음" not in text(second)
 
 
 def test_user_text_is_escaped_everywhere(client, leader):
