@@ -5,30 +5,12 @@ from urllib.parse import parse_qs, urlparse
 from channels.db import database_sync_to_async
 from channels.security.websocket import OriginValidator
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.models import User
+from accounts.tokens import bearer_token, user_for_token_sync
 
-
-def user_for_token_sync(token: str):
-    """The active user an access JWT names, or AnonymousUser (bad, expired or unknown)."""
-    try:
-        user_id = AccessToken(token)["user_id"]
-    except (TokenError, KeyError):
-        return AnonymousUser()
-    return User.objects.filter(pk=user_id, is_active=True).first() or AnonymousUser()
-
+__all__ = ["bearer_token", "user_for_token", "user_for_token_sync"]
 
 user_for_token = database_sync_to_async(user_for_token_sync)
-
-
-def bearer_token(value: str | None) -> str | None:
-    if not value:
-        return None
-    scheme, _, token = value.strip().partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 class QueryTokenAuthMiddleware:

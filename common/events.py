@@ -3,7 +3,10 @@
 A service that changes state calls ``emit(...)`` inside its transaction; the event reaches
 subscribers (chat, notifications, ...) from ``transaction.on_commit``, so a rolled-back change
 never announces itself. Subscribers register by event type in their ``AppConfig.ready``.
-The notifications issue puts a transactional outbox behind ``emit``; callers do not change.
+
+Before that, ``emit`` hands the event to the outbox writer (``set_outbox_writer``; the
+notifications app installs one that stores the event in the transactional outbox), inside
+the caller's transaction: the event is stored if and only if the change is.
 """
 
 import logging
@@ -31,6 +34,12 @@ class DomainEvent:
 
 Handler = Callable[[DomainEvent], None]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
+_outbox_writer: Handler | None = None
+
+
+def set_outbox_writer(writer: Handler | None) -> None:
+    global _outbox_writer
+    _outbox_writer = writer
 
 
 def subscribe(event_type: str, handler: Handler) -> None:
@@ -45,6 +54,8 @@ def unsubscribe(event_type: str, handler: Handler) -> None:
 
 def emit(event_type: str, *, payload: dict[str, Any], actor_id: int | None = None) -> DomainEvent:
     event = DomainEvent(type=event_type, payload=payload, actor_id=actor_id)
+    if _outbox_writer is not None:
+        _outbox_writer(event)  # in the caller's transaction: stored with the change, or not
     transaction.on_commit(lambda: _dispatch(event))
     return event
 

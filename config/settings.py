@@ -201,6 +201,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Domain events: "rabbitmq" (outbox relay + region queues + the dispatcher process) or
+# "inprocess" (embedded: the web process dispatches right after commit).
+NOTIFICATIONS_BUS = env.str(
+    "NOTIFICATIONS_BUS", default="rabbitmq" if RABBITMQ_URL else "inprocess"
+)
+SSE_KEEPALIVE_SECONDS = env.float("SSE_KEEPALIVE_SECONDS", default=15.0)
+SSE_RETRY_MS = env.int("SSE_RETRY_MS", default=3000)
+
 CELERY_BROKER_URL = RABBITMQ_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not RABBITMQ_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -16,6 +16,7 @@ api_v1 = [
     *catalog_urls.api_urlpatterns,
     *parties_urls.api_urlpatterns,
     *chat_urls.api_urlpatterns,
+    *notifications_urls.api_urlpatterns,
 ]
 
 urlpatterns = [

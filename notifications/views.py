@@ -1,4 +1,4 @@
-"""Notification pages. The inbox is filled by the notifications issue (outbox + dispatcher)."""
+"""Notification pages. The UI work (inbox, favorites, heart buttons, bell) fills these in."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,4 +7,9 @@ from django.shortcuts import render
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/inbox.html")
+
+
+@login_required
+def favorites(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html")

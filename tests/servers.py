@@ -85,3 +85,42 @@ def daphne(*, redis_url: str = "", rabbitmq_url: str = "", extra_env: dict | Non
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def dispatcher(*, rabbitmq_url: str, redis_url: str = "", extra_env: dict | None = None):
+    """Start ``manage.py dispatcher`` (outbox relay + region-queue consumer) on the test
+    database; yields the process (its log is ``test-artifacts/dispatcher-<pid>.log``)."""
+    env = {
+        **os.environ,
+        **test_database_env(),
+        "REDIS_URL": redis_url,
+        "RABBITMQ_URL": rabbitmq_url,
+        "NOTIFICATIONS_BUS": "rabbitmq",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
+    log = ROOT / "test-artifacts" / f"dispatcher-{free_port()}.log"
+    log.parent.mkdir(exist_ok=True)
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "dispatcher"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    process.log = log
+    try:
+        deadline = time.monotonic() + 30
+        while b"dispatcher:" not in log.read_bytes():
+            if process.poll() is not None:
+                raise RuntimeError(f"dispatcher exited early:\n{log.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("dispatcher did not start")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,145 @@
+"""Favorites and the notification inbox, JSON API. The live stream is ``notifications.stream``."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import ERROR_SCHEMA
+from common.api import Pagination
+from notifications import services
+from notifications.selectors import favorites_of, notifications_for, unread_count
+
+
+class FavoriteMarketOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="market.id")
+    name = serializers.CharField(source="market.name")
+    road_address = serializers.CharField(source="market.road_address")
+    sido = serializers.CharField(source="market.sido")
+    sigungu = serializers.CharField(source="market.sigungu")
+    favorited_at = serializers.DateTimeField(source="created_at")
+
+
+class FavoriteItemOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="item.id")
+    name = serializers.CharField(source="item.name")
+    category = serializers.CharField(source="item.category.name")
+    favorited_at = serializers.DateTimeField(source="created_at")
+
+
+class FavoritesOutput(serializers.Serializer):
+    markets = FavoriteMarketOutput(many=True)
+    items = FavoriteItemOutput(many=True)
+
+
+FAVORITE_STATE = inline_serializer("FavoriteState", {"favorited": serializers.BooleanField()})
+
+
+class MyFavoritesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="me_favorites", tags=["favorites"], responses=FavoritesOutput)
+    def get(self, request):
+        return Response(FavoritesOutput(favorites_of(user_id=request.user.pk)).data)
+
+
+def _favorite_view(kind: str, add, remove, id_name: str):
+    class FavoriteApi(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            operation_id=f"{kind}_favorite_add",
+            tags=["favorites"],
+            request=None,
+            summary=f"{kind} 찜하기 (여러 번 해도 한 번)",
+            responses={201: FAVORITE_STATE, 401: ERROR_SCHEMA, 404: ERROR_SCHEMA},
+        )
+        def post(self, request, **kwargs):
+            add(user=request.user, **{id_name: kwargs[id_name]})
+            return Response({"favorited": True}, status=status.HTTP_201_CREATED)
+
+        @extend_schema(
+            operation_id=f"{kind}_favorite_remove",
+            tags=["favorites"],
+            summary=f"{kind} 찜 해제 (여러 번 해도 한 번)",
+            responses={200: FAVORITE_STATE, 401: ERROR_SCHEMA},
+        )
+        def delete(self, request, **kwargs):
+            remove(user=request.user, **{id_name: kwargs[id_name]})
+            return Response({"favorited": False})
+
+    FavoriteApi.__name__ = f"{kind.title()}FavoriteApi"
+    return FavoriteApi
+
+
+MarketFavoriteApi = _favorite_view(
+    "market", services.favorite_market_add, services.favorite_market_remove, "market_id"
+)
+ItemFavoriteApi = _favorite_view(
+    "item", services.favorite_item_add, services.favorite_item_remove, "item_id"
+)
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    party_id = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField()
+    title = serializers.CharField()
+    market = serializers.CharField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read = serializers.BooleanField()
+
+    def to_representation(self, notification) -> dict:
+        return services.notification_payload(notification)
+
+
+class NotificationListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_list",
+        tags=["notifications"],
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="1: 안 읽은 것만")],
+        responses={200: NotificationOutput(many=True), 401: ERROR_SCHEMA},
+    )
+    def get(self, request):
+        unread_only = request.query_params.get("unread", "") in ("1", "true", "yes")
+        notifications = notifications_for(user_id=request.user.pk, unread_only=unread_only)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        response = paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        response.data["unread_count"] = unread_count(user_id=request.user.pk)
+        return response
+
+
+class NotificationReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_read",
+        tags=["notifications"],
+        request=None,
+        responses={200: NotificationOutput, 404: ERROR_SCHEMA},
+    )
+    def post(self, request, notification_id: int):
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+        return Response(NotificationOutput(notification).data)
+
+
+class NotificationReadAllApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_read_all",
+        tags=["notifications"],
+        request=None,
+        responses={200: inline_serializer("ReadAll", {"marked": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
