@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "common.context_processors.gonggu",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -206,6 +207,10 @@ else:
 NOTIFICATIONS_BUS = env.str(
     "NOTIFICATIONS_BUS", default="rabbitmq" if RABBITMQ_URL else "inprocess"
 )
+# Exchange and queue names start with this: deployments sharing a broker stay apart.
+NOTIFICATIONS_PREFIX = env.str("NOTIFICATIONS_PREFIX", default="gonggu")
+# Delete region queues unused this long (test runs); 0 keeps them (production).
+NOTIFICATIONS_QUEUE_EXPIRES_MS = env.int("NOTIFICATIONS_QUEUE_EXPIRES_MS", default=0)
 SSE_KEEPALIVE_SECONDS = env.float("SSE_KEEPALIVE_SECONDS", default=15.0)
 SSE_RETRY_MS = env.int("SSE_RETRY_MS", default=3000)
 
@@ -343,5 +348,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # pika logs every connection step at INFO; the relay logs what matters.
+        "pika": {"level": "WARNING"},
+    },
 }

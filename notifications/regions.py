@@ -1,8 +1,14 @@
 """Region-based routing on the event exchange: one routing key per market 시도/시군구, one
-queue per 시도 (declared as regions appear)."""
+durable queue per 시도 (declared as regions appear). Names carry ``NOTIFICATIONS_PREFIX`` so
+deployments (and test runs) sharing a broker never see each other's events."""
 
-EXCHANGE = "gonggu.events"
+from django.conf import settings
+
 UNKNOWN = "unknown"
+
+
+def exchange() -> str:
+    return f"{settings.NOTIFICATIONS_PREFIX}.events"
 
 
 def region_part(name: str) -> str:
@@ -23,8 +29,14 @@ def region_of(key: str) -> str:
 
 
 def region_queue(sido_part: str) -> str:
-    return f"gonggu.region.{sido_part}"
+    return f"{settings.NOTIFICATIONS_PREFIX}.region.{sido_part}"
 
 
 def region_binding(sido_part: str) -> str:
     return f"region.{sido_part}.#"
+
+
+def queue_arguments() -> dict:
+    """``x-expires`` when configured (test runs), so unused queues do not pile up."""
+    expires = settings.NOTIFICATIONS_QUEUE_EXPIRES_MS
+    return {"x-expires": expires} if expires else {}

@@ -3,7 +3,7 @@
 Services mode (``NOTIFICATIONS_BUS = "rabbitmq"``), both loops run in the ``dispatcher``
 process (``manage.py dispatcher``):
 
-- the **relay** publishes pending outbox rows in id order to the ``gonggu.events`` topic
+- the **relay** publishes pending outbox rows in id order to the ``<prefix>.events`` topic
   exchange with publisher confirms, routing key ``region.<시도>.<시군구>``, and marks them
   published only once RabbitMQ confirmed them. It wakes on PostgreSQL ``NOTIFY`` (sent in the
   transaction that wrote the event, so delivered at its commit) and polls every second as a
@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from notifications.models import OutboxEvent
 from notifications.regions import (
-    EXCHANGE,
     UNKNOWN,
+    exchange,
+    queue_arguments,
     region_binding,
     region_of,
     region_part,
@@ -85,19 +86,21 @@ def _connect():
     import pika
 
     params = pika.URLParameters(settings.RABBITMQ_URL)
+    if not params.virtual_host:  # "amqp://host//" (kombu's spelling of the default vhost)
+        params.virtual_host = "/"
     params.heartbeat = 30
     params.blocked_connection_timeout = 30
     params.connection_attempts = 1
     conn = pika.BlockingConnection(params)
     channel = conn.channel()
-    channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
+    channel.exchange_declare(exchange(), exchange_type="topic", durable=True)
     return conn, channel
 
 
 def _declare_region(channel, sido_part: str) -> None:
     queue = region_queue(sido_part)
-    channel.queue_declare(queue, durable=True)
-    channel.queue_bind(queue, EXCHANGE, routing_key=region_binding(sido_part))
+    channel.queue_declare(queue, durable=True, arguments=queue_arguments())
+    channel.queue_bind(queue, exchange(), routing_key=region_binding(sido_part))
 
 
 def _message(event: OutboxEvent) -> bytes:
@@ -148,10 +151,10 @@ class Relay:
                 _declare_region(self.channel, sido_part)
                 self.declared.add(sido_part)
                 # Tell consumers a (maybe new) region queue exists.
-                self.channel.basic_publish(EXCHANGE, CONTROL_KEY, sido_part.encode("utf-8"))
+                self.channel.basic_publish(exchange(), CONTROL_KEY, sido_part.encode("utf-8"))
             # With confirms on, this returns once RabbitMQ has the message (raises if not).
             self.channel.basic_publish(
-                EXCHANGE,
+                exchange(),
                 event.routing_key,
                 _message(event),
                 properties=pika.BasicProperties(
@@ -234,7 +237,7 @@ class Consumer:
         self.channel.basic_qos(prefetch_count=100)
         self.consuming.clear()
         control = self.channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-        self.channel.queue_bind(control, EXCHANGE, routing_key=CONTROL_KEY)
+        self.channel.queue_bind(control, exchange(), routing_key=CONTROL_KEY)
         self.channel.basic_consume(control, self._on_control, auto_ack=True)
         known = {region_part(s) for s in Market.objects.values_list("sido", flat=True).distinct()}
         known |= {

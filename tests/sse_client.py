@@ -1,0 +1,118 @@
+"""A small real Server-Sent Events client for tests: one HTTP connection read by a thread.
+
+It parses the stream as the EventSource spec does (``id``, ``event``, ``data`` lines, a blank
+line ends an event, ``:`` lines are comments, ``retry`` sets the reconnection delay) and keeps
+everything it saw, so tests can wait for events and assert on comments and ``retry``.
+"""
+
+import contextlib
+import http.client
+import json
+import queue
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlparse
+
+
+@dataclass
+class SseEvent:
+    id: str | None
+    event: str
+    data: str
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.data)
+
+
+class SseClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        last_event_id: str | None = None,
+        query: dict | None = None,
+        path: str = "/api/v1/notifications/stream",
+        timeout: float = 30.0,
+    ) -> None:
+        parsed = urlparse(base_url)
+        self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+        headers = {"Accept": "text/event-stream"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        target = path + (f"?{urlencode(query)}" if query else "")
+        self.conn.request("GET", target, headers=headers)
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.headers = dict(self.response.getheaders())
+        self.events: queue.Queue[SseEvent] = queue.Queue()
+        self.comments: list[str] = []
+        self.retry: int | None = None
+        self.closed = threading.Event()
+        if self.status == 200:
+            self._thread = threading.Thread(target=self._read, daemon=True)
+            self._thread.start()
+        else:
+            self.body = self.response.read()
+            self.conn.close()
+
+    def _read(self) -> None:
+        event_id, event_type, data = None, "message", []
+        try:
+            while True:
+                raw = self.response.readline()
+                if not raw:
+                    break
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if line == "":
+                    if data:
+                        self.events.put(SseEvent(event_id, event_type, "\n".join(data)))
+                    event_type, data = "message", []
+                    continue
+                if line.startswith(":"):
+                    self.comments.append(line[1:].strip())
+                    continue
+                field, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if field == "id":
+                    event_id = value
+                elif field == "event":
+                    event_type = value
+                elif field == "data":
+                    data.append(value)
+                elif field == "retry" and value.isdigit():
+                    self.retry = int(value)
+        except Exception:  # the connection was closed under the reader: that ends the stream
+            pass
+        finally:
+            self.closed.set()
+
+    def next_event(self, timeout: float = 5.0) -> SseEvent:
+        return self.events.get(timeout=timeout)
+
+    def events_within(self, seconds: float) -> list[SseEvent]:
+        """Every event that arrives in the next ``seconds``."""
+        found, deadline = [], time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                found.append(self.events.get(timeout=left))
+            except queue.Empty:
+                break
+        return found
+
+    def close(self) -> None:
+        if self.conn.sock is not None:
+            with contextlib.suppress(OSError):
+                self.conn.sock.shutdown(socket.SHUT_RDWR)
+        self.conn.close()
+
+    def __enter__(self) -> "SseClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
