@@ -10,7 +10,7 @@ import logging
 import threading
 
 from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 logger = logging.getLogger(__name__)
 
@@ -29,26 +29,59 @@ def _report(future) -> None:
 
 
 async def _send_all(sends: list[tuple[str, dict]]) -> None:
+    """Send in waves of distinct groups: many groups at once (one event to thousands of users
+    is thousands of publishes), while one group's events keep the order they were given."""
     layer = get_channel_layer()
-    for group, event in sends:  # in order: one group's events keep the order they were given
-        await layer.group_send(group, event)
+    wave: list[tuple[str, dict]] = []
+    groups: set[str] = set()
+    for group, event in [*sends, ("", {})]:
+        if not group or group in groups or len(wave) >= WAVE:
+            await asyncio.gather(*(layer.group_send(g, e) for g, e in wave))
+            wave, groups = [], set()
+        if group:
+            wave.append((group, event))
+            groups.add(group)
+
+
+WAVE = 200
+_background: asyncio.AbstractEventLoop | None = None
+_background_lock = threading.Lock()
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    """One long-lived loop in a daemon thread, for processes that are not ASGI servers (the
+    dispatcher): the Redis layer keeps one connection per loop, so reusing a loop reuses it
+    (``async_to_sync`` would open and close a loop, and a connection, per call)."""
+    global _background
+    with _background_lock:
+        if _background is None or _background.is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="channel-layer", daemon=True).start()
+            _background = loop
+        return _background
 
 
 def group_send_many(sends: list[tuple[str, dict]]) -> None:
     """Send each ``(group, event)``; never blocks an event loop.
 
     From a worker thread of an ASGI server, the sends are handed to the server's loop without
-    waiting (the thread is free at once; order is kept). Where another loop runs in this
-    thread (it cannot be blocked on), a short-lived thread sends. Elsewhere, send and wait.
+    waiting (the thread is free at once; order is kept). Elsewhere (the dispatcher, commands,
+    tests) they go through one long-lived background loop and this call waits for them; with
+    the in-memory layer they are sent from this thread (from a short-lived one if a loop is
+    already running here, since it cannot be blocked on).
     """
     if not sends or get_channel_layer() is None:
         return
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if loop is not None and loop.is_running():
         asyncio.run_coroutine_threadsafe(_send_all(sends), loop).add_done_callback(_report)
-    elif _loop_running_here():
-        sender = threading.Thread(target=async_to_sync(_send_all), args=(sends,))
-        sender.start()
-        sender.join()
+    elif isinstance(get_channel_layer(), InMemoryChannelLayer):
+        # In memory, queues belong to the caller's loop (tests, embedded): send from here.
+        if _loop_running_here():
+            sender = threading.Thread(target=async_to_sync(_send_all), args=(sends,))
+            sender.start()
+            sender.join()
+        else:
+            async_to_sync(_send_all)(sends)
     else:
-        async_to_sync(_send_all)(sends)
+        asyncio.run_coroutine_threadsafe(_send_all(sends), _background_loop()).result(timeout=60)

@@ -11,13 +11,21 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
 
 from chat.auth import BrowserOriginValidator, QueryTokenAuthMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from notifications.stream import notification_stream  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": URLRouter(
+            [
+                # Held for hours: a plain ASGI app, not a Django view (see its docstring).
+                path("api/v1/notifications/stream", AuthMiddlewareStack(notification_stream)),
+                re_path(r"", django_asgi_app),
+            ]
+        ),
         # Origin check, then the session cookie, then an optional ?token= JWT.
         "websocket": BrowserOriginValidator(
             AuthMiddlewareStack(QueryTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))

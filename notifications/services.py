@@ -192,7 +192,7 @@ def _push_after_commit(notifications: Iterable[Notification]) -> None:
     sends = [
         (
             user_group(n.user_id),
-            {"type": "notification", "notification": notification_payload(n)},
+            {"type": "notification", "user_id": n.user_id, "notification": notification_payload(n)},
         )
         for n in notifications
     ]

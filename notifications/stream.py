@@ -1,105 +1,141 @@
-"""``GET /api/v1/notifications/stream``: Server-Sent Events, one async generator per client.
+"""``GET /api/v1/notifications/stream``: Server-Sent Events, a plain ASGI app on the server's
+event loop (routed in ``config.asgi`` ahead of Django).
 
-Runs on the server's event loop (no thread per connection): the stream joins the user's
-channel-layer group (``notify.<user id>``), to which the dispatcher of any process pushes,
-sends ``retry:`` first, replays the stored notifications after ``Last-Event-ID`` (header) or
-``?last_event_id=``, then relays live ones, with a keep-alive comment when idle. When the
-client goes away, Django cancels the generator and it leaves the group.
+Why not a Django view: a held stream would keep Django's per-request machinery alive for
+hours, including the per-request thread that sync middleware and thread-sensitive calls get
+under ASGI: a thread per connection. Here a held stream is a coroutine, a queue and two
+small tasks (measured in ``benchmarks/sse_load.py``).
+
+The stream listens through the process's hub (``notifications.hub``), sends ``retry:``
+first, replays the stored notifications after ``Last-Event-ID`` (header) or
+``?last_event_id=``, then relays live ones, with a keep-alive comment when idle, and leaves
+the hub when the client goes away. Auth: ``Authorization: Bearer``, ``?token=`` or the
+session cookie (``AuthMiddlewareStack`` around this app).
 """
 
 import asyncio
 import json
 import logging
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from accounts.tokens import bearer_token, user_for_token_sync
+from notifications.hub import hub
 from notifications.selectors import notifications_after
-from notifications.services import notification_payload, user_group
+from notifications.services import notification_payload
 
 logger = logging.getLogger(__name__)
 
 MAX_EVENT_ID = 2**63 - 1
+# Shared thread pool, not a thread per request context.
+_user_for_token = database_sync_to_async(user_for_token_sync, thread_sensitive=False)
+_notifications_after = database_sync_to_async(notifications_after, thread_sensitive=False)
 
 
-def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "details": {}}, status=status)
-
-
-async def _user(request: HttpRequest):
-    token = bearer_token(request.headers.get("Authorization")) or request.GET.get("token")
-    if token:
-        return await database_sync_to_async(user_for_token_sync)(token)
-    return await request.auser()
-
-
-def _last_event_id(request: HttpRequest) -> int | None:
-    raw = request.headers.get("Last-Event-ID")
-    if raw is None:
-        raw = request.GET.get("last_event_id")
-    if raw is None or raw.strip() == "":
-        return None
-    raw = raw.strip()
-    if not raw.isdigit() or int(raw) > MAX_EVENT_ID:
-        raise ValueError(raw)
-    return int(raw)
-
-
-def _frame(payload: dict) -> str:
+def _frame(payload: dict) -> bytes:
     data = json.dumps(payload, ensure_ascii=False)
-    return f"id: {payload['id']}\nevent: {payload['type']}\ndata: {data}\n\n"
+    return f"id: {payload['id']}\nevent: {payload['type']}\ndata: {data}\n\n".encode()
 
 
-async def _events(user_id: int, last_id: int | None):
-    layer = get_channel_layer()
-    channel = await layer.new_channel("sse.")
-    group = user_group(user_id)
-    # Join before replaying: nothing pushed in between is lost; ids dedupe the overlap.
-    await layer.group_add(group, channel)
+def _last_event_id(headers: dict[bytes, bytes], query: dict[str, list[str]]) -> int | None:
+    raw = headers.get(b"last-event-id")
+    value = raw.decode("latin-1") if raw is not None else (query.get("last_event_id") or [None])[0]
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    if not value.isdigit() or int(value) > MAX_EVENT_ID:
+        raise ValueError(value)
+    return int(value)
+
+
+async def _error(send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"code": code, "message": message, "details": {}}, ensure_ascii=False)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+async def notification_stream(scope, receive, send) -> None:
+    if scope["method"] != "GET":
+        await _error(send, 405, "method_not_allowed", _("GET으로 연결해 주세요."))
+        return
+    headers = dict(scope.get("headers") or [])
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    token = (
+        bearer_token(headers.get(b"authorization", b"").decode("latin-1"))
+        or (query.get("token") or [None])[0]
+    )
+    user = await _user_for_token(token) if token else scope.get("user") or AnonymousUser()
+    if not user.is_authenticated:
+        await _error(send, 401, "not_authenticated", _("로그인이 필요해요."))
+        return
     try:
-        yield f"retry: {settings.SSE_RETRY_MS}\n\n"
+        last_id = _last_event_id(headers, query)
+    except ValueError:
+        await _error(
+            send,
+            400,
+            "invalid_last_event_id",
+            _("Last-Event-ID는 알림 id(0 이상의 정수)여야 해요."),
+        )
+        return
+
+    streams, user_id = hub(), user.pk
+    # Listen before replaying: nothing pushed in between is lost; ids dedupe the overlap.
+    queue = await streams.subscribe(user_id)
+    gone = asyncio.ensure_future(_until_disconnect(receive))
+    try:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/event-stream; charset=utf-8"),
+                    (b"cache-control", b"no-cache"),
+                    (b"x-accel-buffering", b"no"),  # proxies must not buffer the stream
+                ],
+            }
+        )
+        await _body(send, f"retry: {settings.SSE_RETRY_MS}\n\n".encode())
         sent = last_id or 0
         if last_id is not None:
-            missed = await database_sync_to_async(notifications_after)(
-                user_id=user_id, after_id=last_id
-            )
-            for notification in missed:
-                yield _frame(notification_payload(notification))
+            for notification in await _notifications_after(user_id=user_id, after_id=last_id):
+                await _body(send, _frame(notification_payload(notification)))
                 sent = notification.pk
-        while True:
-            try:
-                message = await asyncio.wait_for(
-                    layer.receive(channel), timeout=settings.SSE_KEEPALIVE_SECONDS
-                )
-            except TimeoutError:
-                yield ": keep-alive\n\n"
+        while not gone.done():
+            getting = asyncio.ensure_future(queue.get())
+            done, _pending = await asyncio.wait(
+                {getting, gone},
+                timeout=settings.SSE_KEEPALIVE_SECONDS,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            if getting not in done:
+                getting.cancel()
+                if not gone.done():
+                    await _body(send, b": keep-alive\n\n")
                 continue
-            payload = message.get("notification") or {}
-            if payload.get("id", 0) <= sent:
-                continue
-            sent = payload["id"]
-            yield _frame(payload)
+            payload = getting.result()
+            if payload.get("id", 0) > sent:
+                sent = payload["id"]
+                await _body(send, _frame(payload))
     finally:
-        await layer.group_discard(group, channel)
+        gone.cancel()
+        await streams.unsubscribe(user_id, queue)
 
 
-async def notification_stream(request: HttpRequest) -> HttpResponse:
-    if request.method != "GET":
-        return _error(405, "method_not_allowed", _("GET으로 연결해 주세요."))
-    user = await _user(request)
-    if not user.is_authenticated:
-        return _error(401, "not_authenticated", _("로그인이 필요해요."))
-    try:
-        last_id = _last_event_id(request)
-    except ValueError:
-        return _error(
-            400, "invalid_last_event_id", _("Last-Event-ID는 알림 id(0 이상의 정수)여야 해요.")
-        )
-    response = StreamingHttpResponse(_events(user.pk, last_id), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"  # proxies must not buffer the stream
-    return response
+async def _body(send, data: bytes) -> None:
+    await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+async def _until_disconnect(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from notifications import api, stream, views
+from notifications import api, views
 
 app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("favorites/", views.favorites, name="favorites"),
+    path(
+        "favorites/markets/<int:object_id>/toggle",
+        views.favorite_toggle,
+        {"kind": "market"},
+        name="favorite-market-toggle",
+    ),
+    path(
+        "favorites/items/<int:object_id>/toggle",
+        views.favorite_toggle,
+        {"kind": "item"},
+        name="favorite-item-toggle",
+    ),
+    path("<int:notification_id>/open", views.notification_open, name="open"),
+    path("read-all", views.notifications_read_all, name="read-all"),
 ]
 
 api_urlpatterns = [
@@ -28,5 +42,4 @@ api_urlpatterns = [
         api.NotificationReadAllApi.as_view(),
         name="api-notifications-read-all",
     ),
-    path("notifications/stream", stream.notification_stream, name="api-notification-stream"),
 ]
