@@ -13,7 +13,7 @@ export HOST PORT WEB_PORT
 run: setup migrate seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@if [ -n "$$RABBITMQ_URL" ] || [ -n "$$REDIS_URL" ] || [ -n "$$DATABASE_URL" ]; then \
-		echo "Services mode: web, worker and beat via honcho (Procfile) on http://$(HOST):$(PORT)/"; \
+		echo "Services mode: web, dispatcher, worker and beat via honcho (Procfile) on http://$(HOST):$(PORT)/"; \
 		$(BIN)/honcho start -f Procfile; \
 	else \
 		echo "Embedded mode: one process on http://$(HOST):$(PORT)/ (SQLite, in-memory layers)"; \
