@@ -81,3 +81,15 @@ def recipients_for(*, event_type: str, payload: dict, actor_id: int | None) -> s
         users.add(payload["user_id"])
     users.discard(actor_id)
     return users
+
+
+def latest_notification_id(*, user_id: int) -> int:
+    """The id of the user's newest notification (0 with none): a page's live stream replays
+    what arrived after it, so nothing falls between rendering the page and connecting."""
+    return (
+        Notification.objects.filter(user_id=user_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )

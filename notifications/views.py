@@ -1,15 +1,164 @@
-"""Notification pages. The UI work (inbox, favorites, heart buttons, bell) fills these in."""
+"""Notification pages: the inbox, my favorites, and the heart (찜) buttons' form posts.
 
+Thin: parse input, call one service or selector, render or redirect. Every write is a plain
+HTML form POST (CSRF-protected), so hearts and read marks work without JavaScript; the bell's
+live count and toasts (``static/js/notifications.js``) are an enhancement on top.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from catalog.selectors import item_get
+from common.errors import NotFound
+from markets.selectors import market_get
+from notifications import services
+from notifications.selectors import favorites_of, notifications_for, unread_count
+
+PAGE_SIZE = 20
+MAX_ID = 2**62  # beyond any row id; keeps huge numbers away from the database
+
+# What each kind of notification is called in the inbox (presentation only).
+TYPE_LABELS = {
+    "party.created": gettext_lazy("새 파티"),
+    "party.joined": gettext_lazy("참여"),
+    "party.left": gettext_lazy("나감"),
+    "party.closed": gettext_lazy("모집 마감"),
+    "party.cancelled": gettext_lazy("파티 취소"),
+    "chat.created": gettext_lazy("채팅"),
+    "penalty.received": gettext_lazy("페널티"),
+}
+
+# kind -> (look the target up (404 when missing), add, remove, its page, flash messages)
+FAVORITE_KINDS = {
+    "market": {
+        "get": lambda pk: market_get(market_id=pk),
+        "add": lambda user, pk: services.favorite_market_add(user=user, market_id=pk),
+        "remove": lambda user, pk: services.favorite_market_remove(user=user, market_id=pk),
+        "page": lambda pk: reverse("markets:detail", args=[pk]),
+        "added": gettext_lazy(
+            "찜 목록에 담았어요: %(name)s. 이 마트에 새 파티가 열리면 알려 드려요."
+        ),
+        "removed": gettext_lazy("찜 목록에서 뺐어요: %(name)s"),
+    },
+    "item": {
+        "get": lambda pk: item_get(item_id=pk),
+        "add": lambda user, pk: services.favorite_item_add(user=user, item_id=pk),
+        "remove": lambda user, pk: services.favorite_item_remove(user=user, item_id=pk),
+        "page": lambda pk: reverse("home") + f"?item={pk}",
+        "added": gettext_lazy(
+            "찜 목록에 담았어요: %(name)s. 우리 집 근처에 이 품목 파티가 열리면 알려 드려요."
+        ),
+        "removed": gettext_lazy("찜 목록에서 뺐어요: %(name)s"),
+    },
+}
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """``next`` from the form when it points back into this site, else ``fallback``."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
+def _local_url(url: str, fallback: str) -> str:
+    """A notification's link, if it is a path on this site."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return fallback
+
+
+# --- pages ---------------------------------------------------------------------------------
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/inbox.html")
+    unread_only = request.GET.get("unread") == "1"
+    notifications = notifications_for(user_id=request.user.pk, unread_only=unread_only)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    for notification in page:
+        notification.label = TYPE_LABELS.get(notification.type, _("알림"))
+        notification.message = notification.data.get("message") or notification.data.get(
+            "title", ""
+        )
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_total": unread_count(user_id=request.user.pk),
+        },
+    )
 
 
 @login_required
 def favorites(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/inbox.html")
+    return render(request, "notifications/favorites.html", favorites_of(user_id=request.user.pk))
+
+
+# --- writes (form posts) -------------------------------------------------------------------
+
+
+@require_POST
+def favorite_toggle(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """Heart button: ``favorite=1`` favorites, ``favorite=0`` stops; both are idempotent, so a
+    double submit or a stale page lands in the state the button showed."""
+    spec = FAVORITE_KINDS[kind]
+    if not 0 < object_id < MAX_ID:
+        raise Http404
+    if not request.user.is_authenticated:
+        # Logging in comes back to the page the heart was on (this URL only takes POSTs).
+        return redirect_to_login(_safe_next(request, spec["page"](object_id)))
+    wanted = request.POST.get("favorite")
+    if wanted not in ("0", "1"):
+        return HttpResponseBadRequest(_("잘못된 요청이에요."))
+    try:
+        target = spec["get"](object_id)
+    except NotFound:
+        raise Http404 from None
+    if wanted == "1":
+        spec["add"](request.user, target.pk)
+        messages.success(request, spec["added"] % {"name": target.name})
+    else:
+        spec["remove"](request.user, target.pk)
+        messages.success(request, spec["removed"] % {"name": target.name})
+    return redirect(_safe_next(request, spec["page"](object_id)))
+
+
+@require_POST
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read, then go where it points (its party)."""
+    if not 0 < notification_id < MAX_ID:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("notifications:inbox"))
+    try:
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+    except NotFound:
+        raise Http404 from None
+    payload = services.notification_payload(notification)
+    return redirect(_local_url(payload["url"], reverse("notifications:inbox")))
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("notifications:inbox"))
+    marked = services.notifications_mark_all_read(user=request.user)
+    if marked:
+        messages.success(request, _("알림 %(n)d개를 모두 읽음으로 표시했어요.") % {"n": marked})
+    return redirect(_safe_next(request, reverse("notifications:inbox")))

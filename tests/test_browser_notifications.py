@@ -1,0 +1,182 @@
+"""A live notification in real headless Chromium, against a real daphne server: resident A
+hearts a market with the plain form button, resident B opens a party there through the
+create-party page, and A's header bell counts it and a toast links to it — without A's page
+reloading. Embedded mode (daphne dispatches in-process) by default; with RABBITMQ_URL set (CI),
+services mode: daphne on Redis + RabbitMQ and a separate ``manage.py dispatcher``."""
+
+import os
+import uuid
+from contextlib import ExitStack
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from notifications.models import FavoriteMarket, Notification
+from parties.models import Party
+from tests.factories import DEFAULT_PASSWORD, ItemFactory, MarketFactory, UserFactory
+from tests.servers import daphne, dispatcher
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TILES = "https://tile.openstreetmap.org/**"
+# The daphne process verifies passwords with the project's hashers, not the tests' MD5.
+SERVER_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+@pytest.fixture
+def server(transactional_db):
+    """One daphne process on the test database; in services mode with its own names on the
+    shared broker and Redis, and a dispatcher beside it."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    rabbitmq_url = os.environ.get("RABBITMQ_URL", "")
+    with ExitStack() as stack:
+        if rabbitmq_url:
+            prefix = f"gonggu-test-{uuid.uuid4().hex[:10]}"
+            isolation = {
+                "NOTIFICATIONS_PREFIX": prefix,
+                "NOTIFICATIONS_QUEUE_EXPIRES_MS": "120000",
+                "CHANNEL_LAYER_PREFIX": prefix,
+            }
+            stack.enter_context(
+                dispatcher(rabbitmq_url=rabbitmq_url, redis_url=redis_url, extra_env=isolation)
+            )
+            web = stack.enter_context(
+                daphne(redis_url=redis_url, rabbitmq_url=rabbitmq_url, extra_env=isolation)
+            )
+        else:
+            web = stack.enter_context(daphne())
+        yield web
+
+
+@pytest.fixture
+def residents(transactional_db):
+    market = MarketFactory(
+        name="월드컵 테스트마트",
+        road_address="서울특별시 마포구 월드컵로 240",
+        lat=37.5560,
+        lng=126.9010,
+        sido="서울특별시",
+        sigungu="마포구",
+    )
+    item = ItemFactory(name="3겹 화장지 30롤")
+    fan = UserFactory(nickname="합정살림꾼")
+    leader = UserFactory(nickname="망원동새댁", lat=37.5662, lng=126.8950)
+    with override_settings(PASSWORD_HASHERS=SERVER_HASHERS):
+        for user in (fan, leader):
+            user.set_password(DEFAULT_PASSWORD)
+            user.save(update_fields=["password"])
+    return {"market": market, "item": item, "fan": fan, "leader": leader}
+
+
+@pytest.fixture
+def second_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page, base_url: str, user) -> None:
+    page.route(TILES, lambda route: route.abort())
+    page.goto(base_url + "/accounts/login/")
+    form = page.get_by_test_id("login-form")
+    form.get_by_label("이메일").fill(user.email)
+    form.get_by_label("비밀번호").fill(DEFAULT_PASSWORD)
+    form.get_by_role("button", name="로그인").click()
+    expect(page.get_by_test_id("current-user")).to_have_text(user.nickname)
+
+
+def create_party(page, base_url: str, market, title: str) -> None:
+    """Through the market page's "이 마트에서 파티 만들기" and the create form."""
+    page.goto(f"{base_url}/markets/{market.pk}/")
+    page.get_by_test_id("market-create-party").click()
+    form = page.get_by_test_id("party-create-form")
+    expect(form.get_by_label("마트", exact=True)).to_have_value(str(market.pk))
+    item_box = form.get_by_role("combobox", name="품목")
+    item_box.fill("화장지")
+    options = form.get_by_role("listbox", name="품목 검색 결과").get_by_role("option")
+    expect(options).to_have_count(1)
+    item_box.press("ArrowDown")
+    item_box.press("Enter")
+    expect(item_box).to_have_value("3겹 화장지 30롤")
+    form.get_by_label("제목").fill(title)
+    form.get_by_label("총 가격 (원)").fill("18900")
+    form.get_by_label("총 수량").fill("30")
+    form.get_by_label("단위").fill("롤")
+    form.get_by_label("정원 (파티장 포함)").fill("3")
+    start = timezone.localtime() + timedelta(days=1)
+    form.get_by_label("모집 마감 시각").fill(
+        start.replace(hour=12, minute=0).strftime("%Y-%m-%dT%H:%M")
+    )
+    form.get_by_label("만나는 시각").fill(
+        start.replace(hour=19, minute=0).strftime("%Y-%m-%dT%H:%M")
+    )
+    form.get_by_role("button", name="파티 만들기").click()
+    expect(page.get_by_text("파티를 만들었어요.")).to_be_visible()
+
+
+def test_favorited_market_party_rings_the_bell_and_toasts_live(
+    browser_page, second_page, server, residents
+):
+    market, fan, leader = (residents[k] for k in ("market", "fan", "leader"))
+    fan_page, leader_page = browser_page, second_page
+    log_in(fan_page, server.http, fan)
+    log_in(leader_page, server.http, leader)
+    bell = fan_page.get_by_test_id("bell-count")
+    expect(bell).to_be_hidden()  # nothing unread yet
+
+    # --- A hearts the market with the plain form button ----------------------------------
+    fan_page.goto(f"{server.http}/markets/{market.pk}/")
+    heart = fan_page.get_by_role("button", name="월드컵 테스트마트 찜하기")
+    expect(heart).to_have_attribute("aria-pressed", "false")
+    heart.click()
+    expect(fan_page.get_by_text("찜 목록에 담았어요: 월드컵 테스트마트")).to_be_visible()
+    heart = fan_page.get_by_role("button", name="월드컵 테스트마트 찜하기")
+    expect(heart).to_have_attribute("aria-pressed", "true")
+    assert list(FavoriteMarket.objects.values_list("user_id", "market_id")) == [(fan.pk, market.pk)]
+    toasts = fan_page.get_by_test_id("toasts")
+    expect(toasts).to_have_attribute("data-stream", "open")  # the live stream is connected
+    expect(toasts).to_have_attribute("role", "status")
+    fan_page.evaluate("window.__notReloaded = true")
+
+    # --- B opens a party there --------------------------------------------------------------
+    create_party(leader_page, server.http, market, "화장지 30롤 셋이 나눠요")
+    party = Party.objects.get()
+    assert party.leader_id == leader.pk
+
+    # --- A's page, untouched, counts it and shows a toast linking to the party ---------------
+    expect(bell).to_have_text("1", timeout=15_000)
+    expect(bell).to_be_visible()
+    expect(fan_page.get_by_test_id("nav-inbox")).to_contain_text("안 읽은 알림 1개")
+    toast = toasts.get_by_test_id("toast")
+    expect(toast).to_have_count(1)
+    expect(toast).to_contain_text("새 알림")
+    expect(toast).to_contain_text("월드컵 테스트마트에 새 파티가 열렸어요: 화장지 30롤 셋이 나눠요")
+    expect(toast.get_by_role("link", name="파티 보기")).to_have_attribute(
+        "href", f"/parties/{party.pk}/"
+    )
+    assert fan_page.evaluate("window.__notReloaded") is True
+    assert fan_page.url == f"{server.http}/markets/{market.pk}/"
+    # The leader is not told about their own party.
+    expect(leader_page.get_by_test_id("bell-count")).to_be_hidden()
+    assert list(Notification.objects.values_list("user_id", "type", "party_id")) == [
+        (fan.pk, "party.created", party.pk)
+    ]
+
+    # The toast hides itself after a few seconds; the count stays.
+    expect(toast).to_have_count(0, timeout=10_000)
+    expect(bell).to_have_text("1")
+
+    # --- A opens it from the inbox: read, at the party, bell cleared --------------------------
+    fan_page.get_by_test_id("nav-inbox").click()
+    notification = fan_page.get_by_test_id("notification")
+    expect(notification).to_have_count(1)
+    expect(notification).to_have_class("notice notice--unread")
+    notification.click()
+    expect(fan_page.get_by_test_id("party-title")).to_have_text("화장지 30롤 셋이 나눠요")
+    expect(fan_page.get_by_test_id("bell-count")).to_be_hidden()
+    assert Notification.objects.get().read_at is not None
