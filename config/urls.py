@@ -9,6 +9,7 @@ from common import views as common_views
 from markets import urls as markets_urls
 from notifications import urls as notifications_urls
 from parties import urls as parties_urls
+from penalties import urls as penalties_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
@@ -17,6 +18,7 @@ api_v1 = [
     *parties_urls.api_urlpatterns,
     *chat_urls.api_urlpatterns,
     *notifications_urls.api_urlpatterns,
+    *penalties_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -27,6 +29,7 @@ urlpatterns = [
     path("items/", include(catalog_urls)),
     path("parties/", include(parties_urls)),
     path("notifications/", include(notifications_urls)),
+    path("penalties/", include(penalties_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -28,6 +28,9 @@ from parties import services
 from parties.forms import MAX_ID, PartyCreateForm
 from parties.models import MembershipRole, Party, PartyStatus
 from parties.selectors import party_get, party_members, party_membership, user_parties
+from penalties.models import PenaltyReason
+from penalties.selectors import penalties_in_party, user_penalty_counts
+from penalties.services import GRANT_WINDOW
 
 NEAR_HOME_KM = DEFAULT_RADIUS_KM
 
@@ -94,6 +97,11 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
     now = timezone.now()
     membership = party_membership(party=party, user=request.user)
     decorate_parties([party], now=now)
+    members = party_members(party=party)
+    is_leader = membership is not None and membership.role == MembershipRole.LEADER
+    counts = user_penalty_counts(user_ids=[m.user_id for m in members])
+    for member in members:
+        member.penalty_count = counts.get(member.user_id, 0)
     chat_open = False
     if membership is not None:
         with suppress(DomainError):  # room not open yet
@@ -104,7 +112,8 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
         "parties/detail.html",
         {
             "party": party,
-            "members": party_members(party=party),
+            "members": members,
+            "attendance": _attendance(party, members, now) if is_leader else None,
             "membership": membership,
             "is_member": membership is not None,
             "chat_open": chat_open,
@@ -117,11 +126,32 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
             }
             if chat_open
             else None,
-            "is_leader": membership is not None and membership.role == MembershipRole.LEADER,
+            "is_leader": is_leader,
             "actions": _actions(party, membership, request.user, now),
             "can_join_anonymously": not request.user.is_authenticated and party.is_open,
         },
     )
+
+
+def _attendance(party: Party, members: list, now: datetime) -> dict | None:
+    """The leader's "who came?" checklist, from ``meet_at`` for 7 days (not if cancelled)."""
+    until = party.meet_at + GRANT_WINDOW
+    if party.status == PartyStatus.CANCELLED or not party.meet_at <= now <= until:
+        return None
+    given = penalties_in_party(party_id=party.pk)
+    rows = [
+        {"member": m, "penalty": given.get(m.user_id)}
+        for m in members
+        if m.user_id != party.leader_id
+    ]
+    if not rows:
+        return None
+    return {
+        "rows": rows,
+        "open_rows": any(row["penalty"] is None for row in rows),
+        "until": until,
+        "reasons": PenaltyReason.choices,
+    }
 
 
 ACTIONS = {
