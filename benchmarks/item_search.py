@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gonggu_bench"
-SEARCH_INDEXES = ("catalog_item_name_trgm", "catalog_item_name_grams")
+SEARCH_INDEXES = ("catalog_item_name_trgm", "catalog_item_name_chars")
 # Bumped whenever the generated data changes, so an old fill is never reused by mistake.
 KEY_PREFIX = "bench-v2-"
 PAGE_SIZE = 20
@@ -384,7 +384,7 @@ LEAVES: tuple[Leaf, ...] = (
     ),
 )
 
-# Query pools per length class (the length picks the code path: grams <= 2 < trigrams).
+# Query pools per length class (the length picks the code path: characters <= 2 < trigrams).
 QUERY_POOLS: dict[str, tuple[str, ...]] = {
     "1 char": _words("쌀|배|물|면|김|귤|무|콜|팩"),
     "2 chars": _words("사과|우유|라면|생수|참치|두부|계란|김치|커피|주스|세제|3겹|치약|만두"),
@@ -536,8 +536,8 @@ def selector_search(q: str) -> QuerySet[Item]:
 def icontains_search(q: str) -> QuerySet[Item]:
     """item_search without the gram branch: plain ``UPPER(name) LIKE UPPER('%q%')``.
 
-    A second baseline for 1-2 characters: unindexed, the gram path evaluates gonggu_grams()
-    on every row, which is far slower than the plain LIKE a search without indexes would use.
+    A second baseline for 1-2 characters: unindexed, the character path builds every name's
+    character array, which is slower than the plain LIKE a search without indexes would use.
     """
     from catalog.models import Item
 

@@ -1,6 +1,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models import Func, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,14 +46,13 @@ class Category(models.Model):
         return self.key
 
 
-class NameGrams(Func):
-    """PostgreSQL ``gonggu_grams(name)``: the 1- and 2-character grams of a name, GIN-indexed.
+class NameChars(Func):
+    """PostgreSQL ``string_to_array(lower(name), NULL)``: the name's characters, GIN-indexed
+    (migration 0006). Trigram indexes cannot serve ``%사과%``-style searches shorter than
+    three characters, which are the common case in Korean (쌀, 우유, 사과); "contains every
+    character of the query" can, with the substring rechecked by LIKE."""
 
-    Trigram indexes cannot serve ``%사과%``-style searches shorter than three characters, which
-    are the common case in Korean (쌀, 우유, 사과); gram containment can.
-    """
-
-    function = "gonggu_grams"
+    template = "string_to_array(%(expressions)s, NULL)"
     output_field = ArrayField(models.TextField())
 
 
@@ -63,7 +63,9 @@ class ItemQuerySet(models.QuerySet):
         if not q:
             return self
         if connection.vendor == "postgresql" and len(q) <= 2:
-            return self.alias(name_grams=NameGrams("name")).filter(name_grams__contains=[q.lower()])
+            return self.alias(name_chars=NameChars(Lower("name"))).filter(
+                name_chars__contains=list(dict.fromkeys(q.lower())), name__icontains=q
+            )
         # Django's icontains is UPPER(name) LIKE UPPER('%q%'): the pg_trgm GIN index on
         # UPPER(name) serves it from three characters on.
         return self.filter(name__icontains=q)
@@ -101,3 +103,45 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportRun(models.Model):
+    """One run of the public-data item import, shown in admin."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("진행 중")
+        SUCCEEDED = "succeeded", _("성공")
+        FAILED = "failed", _("실패")
+
+    source = models.CharField(_("출처"), max_length=20, choices=ItemSource.choices)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    started_at = models.DateTimeField(_("시작"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("끝"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("API 전체 건수"), default=0)
+    pages = models.PositiveIntegerField(_("페이지"), default=0)
+    fetched = models.PositiveIntegerField(_("받은 행"), default=0)
+    created = models.PositiveIntegerField(_("새 품목"), default=0)
+    updated = models.PositiveIntegerField(_("바뀐 품목"), default=0)
+    unchanged = models.PositiveIntegerField(_("그대로"), default=0)
+    skipped = models.PositiveIntegerField(_("건너뛴 행"), default=0)
+    duplicates = models.PositiveIntegerField(_("중복 행"), default=0)
+    categories_created = models.PositiveIntegerField(_("새 분류"), default=0)
+    errors = models.TextField(_("오류"), blank=True)
+
+    class Meta:
+        verbose_name = _("품목 가져오기")
+        verbose_name_plural = _("품목 가져오기")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # The lock: never two imports at once (a second run's insert fails here).
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="running"),
+                name="import_run_one_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -323,6 +323,10 @@ SPECTACULAR_SETTINGS = {
 KAKAO_REST_API_KEY = env.str("KAKAO_REST_API_KEY", default="")
 KAKAO_LOCAL_URL = env.str("KAKAO_LOCAL_URL", default="https://dapi.kakao.com")
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=3.0)
+# Catalog import: per-call timeout, retries (5xx, 429, connection errors) and page workers.
+CATALOG_IMPORT_TIMEOUT_SECONDS = env.float("CATALOG_IMPORT_TIMEOUT_SECONDS", default=10.0)
+CATALOG_IMPORT_RETRIES = env.int("CATALOG_IMPORT_RETRIES", default=3)
+CATALOG_IMPORT_WORKERS = env.int("CATALOG_IMPORT_WORKERS", default=8)
 MAFRA_API_KEY = env.str("MAFRA_API_KEY", default="sample")
 MAFRA_API_URL = env.str("MAFRA_API_URL", default="http://211.237.50.150:7080/openapi")
 FOODSAFETY_API_KEY = env.str("FOODSAFETY_API_KEY", default="sample")

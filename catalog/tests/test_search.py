@@ -85,7 +85,7 @@ def test_search_uses_indexes_on_postgresql(catalog):
                 sql = ctx.captured_queries[-1]["sql"]
                 cursor.execute("EXPLAIN " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-                index = "catalog_item_name_grams" if len(q) <= 2 else "catalog_item_name_trgm"
+                index = "catalog_item_name_chars" if len(q) <= 2 else "catalog_item_name_trgm"
                 assert index in plan, plan
         finally:
             cursor.execute("SET enable_seqscan = on")
