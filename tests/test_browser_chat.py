@@ -15,12 +15,12 @@ from playwright.sync_api import expect
 
 from chat.services import chat_message_send
 from parties.services import party_close, party_join
+from tests.browser import log_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_party
 from tests.servers import daphne
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TILES = "https://tile.openstreetmap.org/**"
 # The daphne process verifies passwords with the project's hashers, not the tests' MD5.
 SERVER_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -74,16 +74,6 @@ def second_page(chromium):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def log_in(page, base_url: str, user) -> None:
-    page.route(TILES, lambda route: route.abort())
-    page.goto(base_url + "/accounts/login/")
-    form = page.get_by_test_id("login-form")
-    form.get_by_label("이메일").fill(user.email)
-    form.get_by_label("비밀번호").fill(DEFAULT_PASSWORD)
-    form.get_by_role("button", name="로그인").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(user.nickname)
 
 
 def open_chat(page, base_url: str, party) -> None:

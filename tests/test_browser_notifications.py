@@ -16,12 +16,12 @@ from playwright.sync_api import expect
 
 from notifications.models import FavoriteMarket, Notification
 from parties.models import Party
+from tests.browser import log_in
 from tests.factories import DEFAULT_PASSWORD, ItemFactory, MarketFactory, UserFactory
 from tests.servers import daphne, dispatcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TILES = "https://tile.openstreetmap.org/**"
 # The daphne process verifies passwords with the project's hashers, not the tests' MD5.
 SERVER_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
@@ -78,16 +78,6 @@ def second_page(chromium):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def log_in(page, base_url: str, user) -> None:
-    page.route(TILES, lambda route: route.abort())
-    page.goto(base_url + "/accounts/login/")
-    form = page.get_by_test_id("login-form")
-    form.get_by_label("이메일").fill(user.email)
-    form.get_by_label("비밀번호").fill(DEFAULT_PASSWORD)
-    form.get_by_role("button", name="로그인").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(user.nickname)
 
 
 def create_party(page, base_url: str, market, title: str) -> None:

@@ -9,25 +9,10 @@ from playwright.sync_api import expect
 
 from common.geo import haversine_km
 from parties.models import Party
-from tests.factories import DEFAULT_PASSWORD, ItemFactory, MarketFactory, UserFactory
+from tests.browser import log_in, no_tiles
+from tests.factories import ItemFactory, MarketFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TILES = "https://tile.openstreetmap.org/**"
-
-
-def no_tiles(target) -> None:
-    """Map tiles are the one online resource; the pages must work without them."""
-    target.route(TILES, lambda route: route.abort())
-
-
-def log_in(page, base_url: str, user) -> None:
-    page.goto(base_url + "/accounts/login/")
-    form = page.get_by_test_id("login-form")
-    form.get_by_label("이메일").fill(user.email)
-    form.get_by_label("비밀번호").fill(DEFAULT_PASSWORD)
-    form.get_by_role("button", name="로그인").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(user.nickname)
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from parties.services import party_join
 from penalties.models import Penalty
 from penalties.tests.conftest import met
+from tests.browser import log_in, no_tiles
 from tests.factories import UserFactory, make_party
-from tests.test_browser_parties import log_in, no_tiles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
