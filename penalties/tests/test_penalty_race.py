@@ -1,6 +1,7 @@
 """50 identical grants at the same moment, over real HTTP, on PostgreSQL with the Redis lock:
 exactly one penalty, the count moves by one, 49 conflicts."""
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +17,7 @@ from penalties.models import Penalty
 from penalties.selectors import user_penalty_count
 from penalties.tests.conftest import met
 from tests.factories import UserFactory, make_party
+from tests.servers import daphne
 
 pytestmark = [
     pytest.mark.services("postgresql", "redis"),
@@ -23,7 +25,7 @@ pytestmark = [
 ]
 
 
-def test_fifty_concurrent_identical_grants_count_once(live_server):
+def test_fifty_concurrent_identical_grants_count_once():
     from django.db import connection
 
     assert connection.vendor == "postgresql"
@@ -34,7 +36,6 @@ def test_fifty_concurrent_identical_grants_count_once(live_server):
     met(party)
     assert user_penalty_count(user_id=member.id) == 0  # cached before the storm
     headers = {"Authorization": f"Bearer {RefreshToken.for_user(party.leader).access_token}"}
-    url = f"{live_server.url}/api/v1/parties/{party.id}/penalties"
     barrier = threading.Barrier(50)
 
     def send(_):
@@ -44,8 +45,11 @@ def test_fifty_concurrent_identical_grants_count_once(live_server):
         )
         return response.status_code, response.json().get("code")
 
-    with ThreadPoolExecutor(max_workers=50) as pool:
-        results = list(pool.map(send, range(50)))
+    # A real daphne process (its own Redis connections and lock client), not a thread here.
+    with daphne(redis_url=os.environ["REDIS_URL"]) as server:
+        url = f"{server.http}/api/v1/parties/{party.id}/penalties"
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            results = list(pool.map(send, range(50)))
 
     assert sorted(status for status, _ in results) == [201] + [409] * 49
     assert {code for status, code in results if status == 409} == {"penalty_exists"}
