@@ -25,6 +25,8 @@ PAGES = [
     ("markets", "/markets/?near=home"),
     ("items", "/items/?q=사과"),
     ("me", "/accounts/me/"),
+    ("notifications", "/notifications/"),
+    ("favorites", "/notifications/favorites/"),
 ]
 SIZES = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 
