@@ -9,6 +9,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from parties.models import Membership, Party, PartyStatus
 from tests.factories import UserFactory, make_party
+from tests.servers import daphne
 
 pytestmark = [pytest.mark.services("postgresql"), pytest.mark.django_db(transaction=True)]
 
@@ -47,10 +48,18 @@ def assert_consistent(party_id):
     return party
 
 
-def test_concurrent_joins_fill_exactly_the_free_slots(live_server):
+@pytest.fixture(scope="module")
+def web(django_db_setup, django_db_blocker):
+    """A real daphne process on the test database: requests arrive truly in parallel (the
+    threaded test server's listen backlog of 5 resets bursts of connections)."""
+    with django_db_blocker.unblock(), daphne() as server:
+        yield server
+
+
+def test_concurrent_joins_fill_exactly_the_free_slots(web):
     party = make_party(capacity=6)  # the leader + 5 free slots
     joiners = UserFactory.create_batch(24)
-    url = f"{live_server.url}/api/v1/parties/{party.id}/join"
+    url = f"{web.http}/api/v1/parties/{party.id}/join"
     results = post_all_at_once([(url, bearer(user)) for user in joiners])
 
     ok = [body for status, body in results if status == 200]
@@ -65,11 +74,11 @@ def test_concurrent_joins_fill_exactly_the_free_slots(live_server):
     assert party.status == PartyStatus.CLOSED
 
 
-def test_join_racing_cancel_never_leaves_a_wrong_count(live_server):
+def test_join_racing_cancel_never_leaves_a_wrong_count(web):
     for _round in range(5):
         party = make_party(capacity=20)
         leader_headers = bearer(party.leader)
-        base = f"{live_server.url}/api/v1/parties/{party.id}"
+        base = f"{web.http}/api/v1/parties/{party.id}"
         batch = [(f"{base}/join", bearer(u)) for u in UserFactory.create_batch(12)]
         batch.insert(6, (f"{base}/cancel", leader_headers))
         results = post_all_at_once(batch)
