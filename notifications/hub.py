@@ -39,8 +39,6 @@ class Hub:
         while True:
             try:
                 message = await self.layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
             except Exception:  # the layer hiccuped: keep listening
                 logger.exception("notification hub: receive failed")
                 await asyncio.sleep(0.5)

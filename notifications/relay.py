@@ -171,17 +171,11 @@ class Relay:
 
 
 def _listen_connection():
+    """A connection of its own (not the pool's) that waits for the outbox NOTIFY, opened
+    with the parameters Django uses for the default database."""
     import psycopg
 
-    db = settings.DATABASES["default"]
-    conn = psycopg.connect(
-        dbname=db["NAME"],
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        host=db.get("HOST") or None,
-        port=db.get("PORT") or None,
-        autocommit=True,
-    )
+    conn = psycopg.connect(**connection.get_connection_params(), autocommit=True)
     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
     return conn
 

@@ -19,7 +19,7 @@ def _window_start(now: datetime) -> datetime:
     return now - WINDOW
 
 
-def _count_from_database(user_id: int, now: datetime) -> tuple[int, int]:
+def count_from_database(user_id: int, now: datetime) -> tuple[int, int]:
     """(count over the window, seconds the count stays right: until the oldest counted
     penalty leaves the window, at most the cache's 24 h)."""
     found = (
@@ -41,7 +41,7 @@ def user_penalty_counts(*, user_ids: list[int]) -> dict[int, int]:
     counts = dict(cached or {})
     for user_id in user_ids:
         if user_id not in counts:
-            counts[user_id], ttl = _count_from_database(user_id, now)
+            counts[user_id], ttl = count_from_database(user_id, now)
             if cached is not None:
                 count_cache.store(user_id, counts[user_id], ttl)
     return counts

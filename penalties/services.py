@@ -13,7 +13,7 @@ from parties.models import Membership, Party, PartyStatus
 from penalties import cache as count_cache
 from penalties.locks import penalty_grant_lock
 from penalties.models import Penalty, PenaltyReason
-from penalties.selectors import _count_from_database
+from penalties.selectors import count_from_database
 
 GRANT_WINDOW = timedelta(days=7)
 
@@ -21,7 +21,7 @@ GRANT_WINDOW = timedelta(days=7)
 def _refresh_count(user_id: int) -> None:
     """After a change commits: +1 on a cached count, else count again and cache it."""
     if not count_cache.increment_if_cached(user_id):
-        count, ttl = _count_from_database(user_id, timezone.now())
+        count, ttl = count_from_database(user_id, timezone.now())
         count_cache.store(user_id, count, ttl)
 
 

@@ -58,27 +58,38 @@ def daphne(*, redis_url: str = "", rabbitmq_url: str = "", extra_env: dict | Non
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = ROOT / "test-artifacts" / f"daphne-{port}.log"
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+               "config.asgi:application"]  # fmt: skip
+    with running("daphne", command, env=env, log=log, ready=lambda: _listening(port)) as process:
+        yield Server(process, port, log)
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def running(name: str, command: list[str], *, env: dict, log: Path, ready, timeout: float = 30):
+    """Run ``command`` from the project root with its output in ``log``; yield the process
+    once ``ready()`` is true; terminate it on exit. Fails with the log if it exits early or is
+    not ready in time."""
     log.parent.mkdir(exist_ok=True)
     with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "config.asgi:application"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = Server(process, port, log)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    process.log = log
     try:
-        deadline = time.monotonic() + 30
-        while True:
+        deadline = time.monotonic() + timeout
+        while not ready():
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited early:\n{server.output()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne did not start:\n{server.output()}") from None
-                time.sleep(0.1)
-        yield server
+                raise RuntimeError(f"{name} exited early:\n{log.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.1)
+        yield process
     finally:
         process.terminate()
         try:
@@ -102,25 +113,8 @@ def dispatcher(*, rabbitmq_url: str, redis_url: str = "", extra_env: dict | None
         **(extra_env or {}),
     }
     log = ROOT / "test-artifacts" / f"dispatcher-{free_port()}.log"
-    log.parent.mkdir(exist_ok=True)
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "dispatcher"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    process.log = log
-    try:
-        deadline = time.monotonic() + 30
-        while b"dispatcher:" not in log.read_bytes():
-            if process.poll() is not None:
-                raise RuntimeError(f"dispatcher exited early:\n{log.read_text(errors='replace')}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("dispatcher did not start")
-            time.sleep(0.1)
+    command = [sys.executable, "manage.py", "dispatcher"]
+    with running(
+        "dispatcher", command, env=env, log=log, ready=lambda: b"dispatcher:" in log.read_bytes()
+    ) as process:
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()

@@ -1,7 +1,6 @@
 """The import task through the real broker: RabbitMQ carries it to a real Celery worker."""
 
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -35,28 +34,18 @@ def test_import_task_runs_on_a_celery_worker_through_rabbitmq():
             "PYTHONUNBUFFERED": "1",
         }
         log = ROOT / "test-artifacts" / f"celery-{queue}.log"
-        log.parent.mkdir(exist_ok=True)
-        with open(log, "wb") as out:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
-                 "--pool", "solo", "--without-heartbeat", "--without-gossip",
-                 "--without-mingle", "-l", "INFO"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            while b"ready." not in log.read_bytes():
-                assert worker.poll() is None, log.read_text(errors="replace")
-                assert time.monotonic() < deadline, "the worker did not start"
-                time.sleep(0.2)
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+                   "--pool", "solo", "--without-heartbeat", "--without-gossip",
+                   "--without-mingle", "-l", "INFO"]  # fmt: skip
+        with servers.running(
+            "celery worker", command, env=env, log=log, timeout=60,
+            ready=lambda: b"ready." in log.read_bytes(),
+        ):  # fmt: skip
             import_items.apply_async(args=["mafra"], queue=queue)
             deadline = time.monotonic() + 60
             while not ImportRun.objects.filter(status="succeeded").exists():
                 assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
                 time.sleep(0.2)
-        finally:
-            worker.terminate()
-            worker.wait(15)
     run = ImportRun.objects.get()
     assert (run.source, run.created, run.pages) == ("mafra", 1234, 2)
     assert Item.objects.filter(source="mafra").count() == 1234
