@@ -3,7 +3,7 @@ with the best index, side by side in one run, at the service level and through t
 API, with 1 and with 50 concurrent readers.
 
     .venv/bin/python benchmarks/penalty_count.py [--penalties 1000000] [--reads 2000]
-        [--database-url postgres://postgres@127.0.0.1:5432/gonggu_bench_penalty]
+        [--readers 50] [--database-url postgres://postgres@127.0.0.1:5432/gonggu_bench_penalty]
 
 Data (generated once per size with COPY): 50,000 users, 100,000 parties, N penalties spread
 over the last 120 days (so part of them are outside the 90-day window), 2 % revoked; a user
@@ -16,7 +16,8 @@ Modes, over the same random users:
   query answered by the partial index ``penalty_user_active_idx`` (user, created_at) WHERE
   revoked_at IS NULL (an index-only scan; the plan is printed).
 Each at the service level (the selector call) and through ``GET /api/v1/users/{id}``
-(Django's full stack), with 1 reader and with 50 concurrent readers (threads).
+(Django's full stack), with 1 reader and with 50 concurrent readers (forked processes, each
+with its own persistent database connection and Redis pool, as web workers have).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ def _setup_django(args) -> None:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_ALLOWED_HOSTS": "testserver",
             "LOG_LEVEL": "ERROR",
+            # One persistent connection per reader process, as a sync web worker holds: a
+            # forked reader then connects once, directly, and a refused connection fails at
+            # once with PostgreSQL's reason instead of a pool timeout.
+            "DB_POOL": "0",
+            "DB_CONN_MAX_AGE": "3600",
         }
     )
     os.environ.pop("RABBITMQ_URL", None)
@@ -225,6 +231,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--penalties", type=int, default=1_000_000)
     parser.add_argument("--reads", type=int, default=2000)
+    parser.add_argument("--readers", type=int, default=50, help="concurrent reader processes")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     args = parser.parse_args()
@@ -274,7 +281,7 @@ def main() -> None:
 
     results = {}
     for level, fn in (("service", service), ("profile API", api)):
-        for readers in (1, 50):
+        for readers in (1, args.readers):
             for mode in ("cache", "database"):
                 count_cache.get_many = real_get_many if mode == "cache" else cache_down
                 fn(users[0])  # warm connections
@@ -297,7 +304,7 @@ def main() -> None:
     print(f"{'':30} {'cache p50':>10} {'cache p99':>10} {'db p50':>9} {'db p99':>9} "
           f"{'db/cache p50':>13}")  # fmt: skip
     for level in ("service", "profile API"):
-        for readers in (1, 50):
+        for readers in (1, args.readers):
             c, d = results[(level, readers, "cache")], results[(level, readers, "database")]
             print(f"{f'{level}, {readers} reader' + ('s' if readers > 1 else ''):30} "
                   f"{_pct(c, .5):9.3f}ms {_pct(c, .99):9.3f}ms {_pct(d, .5):8.3f}ms "
@@ -307,7 +314,7 @@ def main() -> None:
     never_slower = all(
         _pct(results[(lv, r, "cache")], q) <= _pct(results[(lv, r, "database")], q)
         for lv in ("service", "profile API")
-        for r in (1, 50)
+        for r in (1, args.readers)
         for q in (0.5, 0.99)
     )
     print("targets:")
