@@ -16,9 +16,11 @@ room, the sender included, should get each message: expected = sent x 5. Straggl
 Auth and storage stay on: every SEND is checked against the membership and stored in
 PostgreSQL before it is delivered, as in production.
 
-Servers: fresh daphne processes per row (``config.asgi``) on the scratch database, with
-Redis (``CHANNEL_LAYER=pubsub`` or ``core``, a key prefix of their own) or the in-memory layer;
-with two processes each room is split over both. RabbitMQ gets the same clients with
+Servers: fresh daphne processes per row (``config.asgi``) with production settings
+(``DJANGO_DEBUG=False``, PostgreSQL on the scratch database, Redis cache, a RabbitMQ URL), and
+the channel layer of the row: Redis (``CHANNEL_LAYER=pubsub`` or ``core``, a key prefix of
+their own) or in memory (``CHANNEL_LAYER=memory``, one process); with two processes each room
+is split over both. RabbitMQ gets the same clients with
 ``login:guest``, destinations ``/topic/party.<id>`` for both SUBSCRIBE and SEND.
 
 Scenarios, printed as one table:
@@ -42,6 +44,7 @@ import math
 import os
 import random
 import resource
+import secrets
 import shutil
 import socket
 import subprocess
@@ -64,6 +67,8 @@ from chat import stomp  # noqa: E402
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gonggu_bench_chat"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_RABBITMQ_WS_URL = "ws://127.0.0.1:15674/ws"
+DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+SECRET_KEY = secrets.token_urlsafe(50)  # this run's; tokens are minted with it
 DEFAULT_CAPACITY_STEPS = "100,250,500,750,1000,1500"
 ROOM_SIZE = 5
 GRACE_SECONDS = 5.0
@@ -160,6 +165,8 @@ def _setup_django(url: str) -> None:
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
     # Tokens are minted once here and must outlive the whole run (capacity steps included).
     os.environ["JWT_ACCESS_MINUTES"] = "720"
+    # The servers verify the tokens minted here: one signing key for the run.
+    os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
     for name in ("REDIS_URL", "RABBITMQ_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         os.environ.pop(name, None)
     sys.path.insert(0, str(ROOT))
@@ -636,16 +643,19 @@ def _run(
         if setup.kind == "rabbitmq":
             urls = [args.rabbitmq_ws_url]
         else:
-            redis_url = "" if setup.layer == "memory" else args.redis_url
             daphnes = Daphnes(
                 processes=setup.processes,
                 log_dir=log_dir,
                 name=f"run{run_number}",
                 env={
+                    # Production settings (DEBUG off: no query log, no debug cursor), with
+                    # every service real; the in-memory layer row keeps Redis for the rest.
+                    "DJANGO_DEBUG": "False",
+                    "DJANGO_SECRET_KEY": SECRET_KEY,
                     "DATABASE_URL": args.database_url,
-                    "REDIS_URL": redis_url,
-                    "RABBITMQ_URL": "",
-                    "CHANNEL_LAYER": setup.layer if redis_url else "pubsub",
+                    "REDIS_URL": args.redis_url,
+                    "RABBITMQ_URL": args.rabbitmq_url,
+                    "CHANNEL_LAYER": setup.layer,
                     "CHANNEL_LAYER_PREFIX": prefix,
                     "DJANGO_SETTINGS_MODULE": "config.settings",
                     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -746,6 +756,11 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     parser.add_argument("--rabbitmq-ws-url", default=DEFAULT_RABBITMQ_WS_URL)
+    parser.add_argument(
+        "--rabbitmq-url",
+        default=os.environ.get("RABBITMQ_URL") or DEFAULT_RABBITMQ_URL,
+        help="the servers' RABBITMQ_URL (production settings require one)",
+    )
     parser.add_argument("--capacity-steps", default=DEFAULT_CAPACITY_STEPS)
     parser.add_argument(
         "--scale",
@@ -755,6 +770,9 @@ def _parse_args() -> argparse.Namespace:
         "the targets only mean something at 1)",
     )
     parser.add_argument("--skip-rabbitmq", action="store_true")
+    parser.add_argument(
+        "--processes", default="1,2", help="server processes per Redis layer row for A and B"
+    )
     parser.add_argument(
         "--layers", default="pubsub,core,memory", help="Gonggu channel layers for A and B"
     )
@@ -773,6 +791,9 @@ def _parse_args() -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     args.layers = [s.strip() for s in args.layers.split(",") if s.strip()]
+    args.processes = sorted({int(p) for p in args.processes.split(",") if p.strip()})
+    if not args.processes or min(args.processes) < 1:
+        parser.error("--processes takes positive counts, e.g. 1,2")
     if set(args.layers) - {"pubsub", "core", "memory"}:
         parser.error("--layers takes pubsub, core, memory")
     steps = sorted({int(s) for s in args.capacity_steps.split(",") if s.strip()})
@@ -802,9 +823,9 @@ def main() -> int:
     plan: list[tuple[str, Setup, int, float]] = []  # (scenario, setup, clients, rate)
     ab_setups: list[Setup] = []
     for layer in args.layers:
-        ab_setups.append(_gonggu(1, layer))
-        if layer != "memory":  # an in-memory layer cannot span processes
-            ab_setups.append(_gonggu(2, layer))
+        for processes in args.processes:
+            if processes == 1 or layer != "memory":  # an in-memory layer spans no processes
+                ab_setups.append(_gonggu(processes, layer))
     if not args.skip_rabbitmq:
         ab_setups.append(RABBITMQ)
     if "smoke" in args.scenarios:
@@ -823,10 +844,7 @@ def main() -> int:
     )
 
     _raise_open_files(max_clients)
-    needs_redis = any(s.kind == "gonggu" and s.layer != "memory" for _, s, _, _ in plan) or (
-        "C" in args.scenarios
-    )
-    if needs_redis:
+    if any(s.kind == "gonggu" for _, s, _, _ in plan) or "C" in args.scenarios:
         redis = urlparse(args.redis_url)
         if not _port_open(redis.port or 6379, redis.hostname or "127.0.0.1"):
             raise SystemExit(f"Redis is not reachable at {args.redis_url}")

@@ -165,7 +165,9 @@ if REDIS_URL:
     }
     # CHANNEL_LAYER=pubsub (default): Redis Pub/Sub, fire-and-forget fan-out, no keys kept.
     # CHANNEL_LAYER=core: channels-redis' list/sorted-set layer, kept for comparison
-    # (benchmarks/chat_load.py measures both). CHANNEL_LAYER_PREFIX isolates a deployment
+    # (benchmarks/chat_load.py measures both). CHANNEL_LAYER=memory: the in-memory layer with
+    # the other services real, for one process only (the benchmark's reference row: chat
+    # with no layer hop). CHANNEL_LAYER_PREFIX isolates a deployment
     # (or a benchmark run) that shares the Redis server with others.
     CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
     _channel_prefix = env.str("CHANNEL_LAYER_PREFIX", default="gonggu")
@@ -194,9 +196,11 @@ if REDIS_URL:
                 },
             }
         }
+    elif CHANNEL_LAYER == "memory":
+        CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     else:
         raise ImproperlyConfigured(
-            f"CHANNEL_LAYER must be 'pubsub' or 'core', not {CHANNEL_LAYER!r}"
+            f"CHANNEL_LAYER must be 'pubsub', 'core' or 'memory', not {CHANNEL_LAYER!r}"
         )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
