@@ -1,8 +1,10 @@
 """Chat writes: opening a party's room and storing messages (then delivering them)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -64,10 +66,9 @@ def _clean_content(content: str) -> str:
 def chat_messages_send(*, drafts: list[MessageDraft]) -> list[ChatMessage | DomainError]:
     """Store members' messages, then deliver each to every subscriber after commit.
 
-    Several drafts (from any connections of this process) are checked with one membership
-    query and one room query and stored with one insert in one transaction: under load, the
-    per-message cost is what the database round trips no longer add. Returns, in order, the
-    stored message or the refusal for each draft; refused drafts write nothing.
+    Several drafts (from any connections of this process) are checked and stored together:
+    under load, the per-message cost is what the database round trips no longer add. Returns,
+    in order, the stored message or the refusal for each draft; refused drafts write nothing.
     """
     results: list[ChatMessage | DomainError | None] = [None] * len(drafts)
     checked: list[tuple[int, MessageDraft, str]] = []
@@ -76,30 +77,123 @@ def chat_messages_send(*, drafts: list[MessageDraft]) -> list[ChatMessage | Doma
             checked.append((index, draft, _clean_content(draft.content)))
         except DomainError as error:
             results[index] = error
+    if checked:
+        store = _store_checked_postgresql if connection.vendor == "postgresql" else _store_checked
+        stored = store(checked, created_at=timezone.now())
+        refused = [draft for index, draft, _ in checked if index not in stored]
+        reasons = _refusals(refused) if refused else {}
+        for index, draft, _ in checked:
+            message = stored.get(index)
+            if message is None:
+                results[index] = reasons[(draft.party_id, draft.user.pk)]
+            else:
+                _deliver_after_commit(message)
+                results[index] = message
+    return results  # type: ignore[return-value]
+
+
+def _refusals(drafts: list[MessageDraft]) -> dict[tuple[int, int], DomainError]:
+    """Why each (party, user) may not send: not a member, or the room is not open yet."""
+    pairs = {(draft.party_id, draft.user.pk) for draft in drafts}
+    members = members_among(pairs=pairs)
+    open_rooms = set(
+        ChatRoom.objects.filter(party_id__in={p for p, _ in pairs}).values_list(
+            "party_id", flat=True
+        )
+    )
+    return {
+        (party_id, user_id): (
+            PermissionDenied("not_a_member", _("파티 멤버만 채팅할 수 있어요."))
+            if (party_id, user_id) not in members
+            else Conflict("chat_not_open", _("모집이 마감되면 채팅방이 열려요."))
+            if party_id not in open_rooms
+            else Conflict("chat_send_refused", _("지금은 메시지를 보낼 수 없어요."))
+        )
+        for party_id, user_id in pairs
+    }
+
+
+def _store_checked(
+    checked: list[tuple[int, MessageDraft, str]], *, created_at: datetime
+) -> dict[int, ChatMessage]:
+    """Any database: one membership query, one room query, one insert in a transaction."""
     members = members_among(pairs={(d.party_id, d.user.pk) for _, d, _ in checked})
     open_rooms = set(
         ChatRoom.objects.filter(party_id__in={d.party_id for _, d, _ in checked}).values_list(
             "party_id", flat=True
         )
     )
-    to_store: list[tuple[int, ChatMessage]] = []
-    for index, draft, content in checked:
-        if (draft.party_id, draft.user.pk) not in members:
-            results[index] = PermissionDenied("not_a_member", _("파티 멤버만 채팅할 수 있어요."))
-        elif draft.party_id not in open_rooms:
-            results[index] = Conflict("chat_not_open", _("모집이 마감되면 채팅방이 열려요."))
-        else:
-            message = ChatMessage(
-                room_id=draft.party_id, sender=draft.user, content=content, type=MessageType.CHAT
-            )
-            to_store.append((index, message))
-    if to_store:
+    allowed = {
+        index: ChatMessage(
+            room_id=draft.party_id,
+            sender=draft.user,
+            content=content,
+            type=MessageType.CHAT,
+            created_at=created_at,
+        )
+        for index, draft, content in checked
+        if (draft.party_id, draft.user.pk) in members and draft.party_id in open_rooms
+    }
+    if allowed:
         with transaction.atomic():
-            ChatMessage.objects.bulk_create([message for _, message in to_store])
-            for index, message in to_store:
-                _deliver_after_commit(message)
-                results[index] = message
-    return results  # type: ignore[return-value]
+            ChatMessage.objects.bulk_create(list(allowed.values()))
+    return allowed
+
+
+# PostgreSQL: check and insert the whole batch in one statement (one round trip, atomic on its
+# own). The ORM path above costs ~1.7 ms of CPU per batch in this process, this ~0.17 ms
+# (measured at 1 message a batch): at hundreds of messages a second, that CPU is taken from
+# the event loop delivering them. Ids come from the table's sequence in the CTE, in the
+# drafts' order, so each stored row is matched back to its draft by position (``ord``).
+_STORE_SQL = """
+WITH draft AS (
+    SELECT * FROM unnest(%(party_ids)s::bigint[], %(user_ids)s::bigint[], %(contents)s::text[])
+        WITH ORDINALITY AS d (party_id, user_id, content, ord)
+), allowed AS (
+    SELECT d.ord, d.party_id, d.user_id, d.content,
+           nextval(pg_get_serial_sequence('chat_chatmessage', 'id')) AS id
+    FROM draft d
+    WHERE EXISTS (SELECT 1 FROM chat_chatroom r WHERE r.party_id = d.party_id)
+      AND EXISTS (
+          SELECT 1 FROM parties_membership m
+          WHERE m.party_id = d.party_id AND m.user_id = d.user_id AND m.left_at IS NULL
+      )
+    ORDER BY d.ord  -- the semi-joins may reorder rows; nextval() runs after the sort
+), stored AS (
+    INSERT INTO chat_chatmessage (id, room_id, sender_id, type, content, created_at)
+    SELECT id, party_id, user_id, %(type)s, content, %(created_at)s FROM allowed
+)
+SELECT ord, id FROM allowed
+"""
+
+
+def _store_checked_postgresql(
+    checked: list[tuple[int, MessageDraft, str]], *, created_at: datetime
+) -> dict[int, ChatMessage]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_SQL,
+            {
+                "party_ids": [draft.party_id for _, draft, _ in checked],
+                "user_ids": [draft.user.pk for _, draft, _ in checked],
+                "contents": [content for _, _, content in checked],
+                "type": MessageType.CHAT.value,
+                "created_at": created_at,
+            },
+        )
+        ids = dict(cursor.fetchall())  # ord (1-based position in ``checked``) -> id
+    stored = {}
+    for position, (index, draft, content) in enumerate(checked, start=1):
+        if position in ids:
+            stored[index] = ChatMessage(
+                id=ids[position],
+                room_id=draft.party_id,
+                sender=draft.user,
+                content=content,
+                type=MessageType.CHAT,
+                created_at=created_at,
+            )
+    return stored
 
 
 def chat_message_send(*, party_id: int, user: User, content: str) -> ChatMessage:

@@ -1,7 +1,9 @@
 """Chat rooms open when recruitment closes; history is for members only."""
 
 import pytest
+from django.conf import settings
 
+from chat import services
 from chat.models import ChatMessage, ChatRoom, MessageType
 from chat.services import chat_message_send
 from common.errors import DomainError
@@ -110,3 +112,46 @@ def test_history_of_unknown_party_is_404(api_client, db):
     response = api_client.get("/api/v1/parties/987654/messages")
     assert response.status_code == 404
     assert response.json()["code"] == "party_not_found"
+
+
+STORES = ["any database"] + (
+    ["postgresql"] if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else []
+)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_batch_stores_what_is_allowed_and_refuses_the_rest_in_order(
+    closed_party, monkeypatch, store
+):
+    party, member = closed_party
+    recruiting = make_party()  # its room is not open yet
+    outsider = UserFactory()
+    # The same batch on either storage path (PostgreSQL runs the one-statement path).
+    monkeypatch.setattr(
+        services.connection, "vendor", "postgresql" if store == "postgresql" else "portable"
+    )
+    results = services.chat_messages_send(
+        drafts=[
+            services.MessageDraft(party_id=party.id, user=member, content=" 첫 메시지 "),
+            services.MessageDraft(party_id=party.id, user=outsider, content="끼워 주세요"),
+            services.MessageDraft(
+                party_id=recruiting.id, user=recruiting.leader, content="아직이에요"
+            ),
+            services.MessageDraft(party_id=party.id, user=party.leader, content="  "),
+            services.MessageDraft(party_id=party.id, user=party.leader, content="두 번째"),
+        ]
+    )
+    codes = [r.code if isinstance(r, DomainError) else "stored" for r in results]
+    assert codes == ["stored", "not_a_member", "chat_not_open", "message_empty", "stored"]
+    first, second = results[0], results[4]
+    stored = list(
+        ChatMessage.objects.filter(type=MessageType.CHAT).values_list(
+            "id", "room_id", "sender_id", "content"
+        )
+    )
+    assert stored == [
+        (first.id, party.id, member.id, "첫 메시지"),
+        (second.id, party.id, party.leader_id, "두 번째"),
+    ]
+    assert first.id < second.id
+    assert not ChatMessage.objects.filter(room_id=recruiting.id).exists()
