@@ -1,8 +1,9 @@
 """STOMP 1.2 over WebSocket at /ws: party chat.
 
 Thin: frames are parsed by ``chat.stomp``; access checks and storage are the chat services
-and selectors, run in a thread; delivery arrives from the channel layer (group
-``party.<id>``) and leaves as MESSAGE frames, one per matching subscription.
+and selectors, run in a thread; subscriptions are registered with this process's chat hub
+(``chat.hub``), which receives each party's messages from the channel layer once and writes
+the MESSAGE frames to its local subscribers.
 Anything the server cannot process gets an ERROR frame with a ``message`` header, then close.
 """
 
@@ -21,7 +22,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from chat import batching, stomp
 from chat.auth import bearer_token, user_for_token
-from chat.broadcast import party_group
+from chat.hub import chat_hub
 from chat.selectors import chat_access_check
 from chat.services import MessageDraft
 from common.errors import DomainError
@@ -58,6 +59,11 @@ class RateLimiter:
 
 
 class StompConsumer(AsyncWebsocketConsumer):
+    # No channel-layer channel per connection (get_channel_layer(None) is None): the
+    # process's chat hub receives for all of them, so a connection costs no Redis
+    # subscription and no second receive task.
+    channel_layer_alias = None
+
     async def dispatch(self, message) -> None:
         # Channels' dispatch first closes stale DB connections through a hop to the one
         # shared sync thread, for every event: every frame and every delivery of every
@@ -93,8 +99,10 @@ class StompConsumer(AsyncWebsocketConsumer):
         self.closing = True
         for task in getattr(self, "heartbeat_tasks", []):
             task.cancel()
-        for party_id in set(getattr(self, "subscriptions", {}).values()):
-            await self.channel_layer.group_discard(party_group(party_id), self.channel_name)
+        subscriptions = getattr(self, "subscriptions", {})
+        while subscriptions:
+            sub_id, party_id = subscriptions.popitem()
+            await chat_hub().remove(party_id, (self, sub_id))
 
     # --- inbound ------------------------------------------------------------------------
 
@@ -185,17 +193,20 @@ class StompConsumer(AsyncWebsocketConsumer):
             raise stomp.StompProtocolError(f"unknown destination {destination!r}")
         party_id = int(match.group(1))
         await in_thread(chat_access_check)(party_id=party_id, user=self.user)
-        if party_id not in self.subscriptions.values():
-            await self.channel_layer.group_add(party_group(party_id), self.channel_name)
         self.subscriptions[sub_id] = party_id
+        await chat_hub().add(party_id, (self, sub_id))
+        if self.closing:
+            # The connection went away while the hub was joining; disconnect() may have run
+            # before the registration, so undo it here (removing twice is harmless).
+            self.subscriptions.pop(sub_id, None)
+            await chat_hub().remove(party_id, (self, sub_id))
 
     async def on_unsubscribe(self, frame: stomp.Frame) -> None:
         sub_id = frame.header("id")
         if sub_id not in self.subscriptions:
             raise stomp.StompProtocolError(f"no subscription with id {sub_id!r}")
         party_id = self.subscriptions.pop(sub_id)
-        if party_id not in self.subscriptions.values():
-            await self.channel_layer.group_discard(party_group(party_id), self.channel_name)
+        await chat_hub().remove(party_id, (self, sub_id))
 
     async def on_send(self, frame: stomp.Frame) -> None:
         destination = frame.header("destination") or ""
@@ -222,33 +233,20 @@ class StompConsumer(AsyncWebsocketConsumer):
 
     # --- outbound -----------------------------------------------------------------------
 
-    async def chat_message(self, event: dict) -> None:
-        """A stored message from the channel layer: one MESSAGE per matching subscription."""
-        message = event["message"]
-        party_id = message["party_id"]
-        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
-        for sub_id, subscribed_party in list(self.subscriptions.items()):
-            if subscribed_party == party_id:
-                await self.send_frame(
-                    stomp.message(f"/topic/party.{party_id}", sub_id, str(message["id"]), body)
-                )
-
-    async def chat_revoke(self, event: dict) -> None:
-        """A member left the party: their subscriptions to it end here."""
-        if self.user.is_authenticated and self.user.pk == event["user_id"]:
-            party_id = event["party_id"]
-            for sub_id in [s for s, p in self.subscriptions.items() if p == party_id]:
-                del self.subscriptions[sub_id]
-            await self.channel_layer.group_discard(party_group(party_id), self.channel_name)
+    def subscription_revoked(self, sub_id: str) -> None:
+        """The hub ended this subscription: its member left the party."""
+        self.subscriptions.pop(sub_id, None)
 
     async def send_frame(self, frame: stomp.Frame) -> None:
+        await self.send_data(stomp.as_websocket_data(frame))
+
+    async def send_data(self, data: str | bytes) -> None:
+        """Send one serialized frame (the hub serializes a MESSAGE once for many)."""
         if self.closing:
             return
-        data = stomp.serialize(frame)
-        try:
-            # Text frames, as most STOMP-over-WebSocket clients expect; binary only if needed.
-            await self.send(text_data=data.decode("utf-8"))
-        except UnicodeDecodeError:
+        if isinstance(data, str):
+            await self.send(text_data=data)
+        else:
             await self.send(bytes_data=data)
 
     async def fail(

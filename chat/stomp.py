@@ -448,6 +448,16 @@ def serialize(frame: Frame) -> bytes:
 # Server frame builders.
 
 
+def as_websocket_data(frame: Frame) -> str | bytes:
+    """A serialized frame as WebSocket data: text, as most STOMP-over-WebSocket clients
+    expect; binary only when the frame is not valid UTF-8 (a binary body)."""
+    data = serialize(frame)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
 def connected(
     version: str,
     heart_beat: tuple[int, int] = (0, 0),

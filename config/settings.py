@@ -116,6 +116,15 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
+# The in-memory layer (embedded mode, one process). Each process's chat and notification hubs
+# hold one channel each that carries every event of their kind: room for bursts (the default,
+# 100, would drop them silently), and group membership that outlives a day (the default
+# group expiry) since a hub's groups live as long as the process.
+IN_MEMORY_CHANNEL_LAYER = {
+    "BACKEND": "channels.layers.InMemoryChannelLayer",
+    "CONFIG": {"capacity": 10_000, "group_expiry": 10 * 365 * 86400},
+}
+
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
@@ -197,14 +206,14 @@ if REDIS_URL:
             }
         }
     elif CHANNEL_LAYER == "memory":
-        CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        CHANNEL_LAYERS = {"default": IN_MEMORY_CHANNEL_LAYER}
     else:
         raise ImproperlyConfigured(
             f"CHANNEL_LAYER must be 'pubsub', 'core' or 'memory', not {CHANNEL_LAYER!r}"
         )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": IN_MEMORY_CHANNEL_LAYER}
 
 # Domain events: "rabbitmq" (outbox relay + region queues + the dispatcher process) or
 # "inprocess" (embedded: the web process dispatches right after commit).

@@ -53,6 +53,14 @@ class RawStomp:
             self._parse(self._buffer + data)
         return self._pending.pop(0)
 
+    def receive_receipt_and_message(self, timeout: float = 5.0) -> tuple[stomp.Frame, stomp.Frame]:
+        """A SEND's RECEIPT and, on a connection subscribed to the same party, its own MESSAGE:
+        both arrive, in either order (the receipt goes out on this connection while the
+        process's chat hub delivers the message to every subscriber)."""
+        frames = {frame.command: frame for frame in (self.receive(timeout), self.receive(timeout))}
+        assert set(frames) == {"RECEIPT", "MESSAGE"}, list(frames)
+        return frames["RECEIPT"], frames["MESSAGE"]
+
     def _parse(self, data: bytes) -> None:
         # Server frames: command, headers, blank line, body, NUL (content-length honoured).
         while True:

@@ -2,6 +2,8 @@
 
 import json
 import os
+import time
+import uuid
 
 import pytest
 
@@ -71,3 +73,48 @@ def test_a_member_who_leaves_stops_receiving(chat_party):
             watcher.receive(timeout=1.0)
         watcher.close()
         leader.close()
+
+
+def test_a_process_holds_one_redis_subscription_per_party_not_one_per_connection(chat_party):
+    import redis
+
+    redis_url = os.environ["REDIS_URL"]
+    prefix = f"gonggu-test-{uuid.uuid4().hex[:8]}"
+    party = chat_party["party"]
+    group_channel = f"{prefix}__group__party.{party.id}"
+    client = redis.Redis.from_url(redis_url)
+
+    def subscriptions() -> tuple[int, list[bytes]]:
+        [(_, on_group)] = client.pubsub_numsub(group_channel)
+        return on_group, client.pubsub_channels(f"{prefix}*")
+
+    with daphne(redis_url=redis_url, extra_env={"CHANNEL_LAYER_PREFIX": prefix}) as server:
+        clients = []
+        for role in ("leader", "member", "leader"):
+            stomp_client = RawStomp(server.ws)
+            stomp_client.connect(chat_party["tokens"][role])
+            stomp_client.send(
+                "SUBSCRIBE",
+                {"id": "s", "destination": f"/topic/party.{party.id}", "receipt": "r"},
+            )
+            assert stomp_client.receive().header("receipt-id") == "r"
+            clients.append(stomp_client)
+        on_group, channels = subscriptions()
+        # The party's group and the hub's own channel: nothing per connection.
+        assert on_group == 1
+        assert len(channels) == 2
+
+        clients[0].send(
+            "SEND",
+            {"destination": f"/app/party.{party.id}"},
+            json.dumps({"content": "셋 모두에게"}),
+        )
+        for stomp_client in clients:
+            assert json.loads(stomp_client.receive().body)["content"] == "셋 모두에게"
+
+        for stomp_client in clients:
+            stomp_client.close()
+        deadline = time.monotonic() + 5
+        while subscriptions()[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert subscriptions()[0] == 0  # the last local subscriber gone: the group is left

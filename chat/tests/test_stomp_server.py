@@ -53,11 +53,11 @@ def test_member_chats_and_every_subscriber_receives_the_stored_message(chat_serv
         {"destination": app(party), "content-type": "application/json", "receipt": "s1"},
         json.dumps({"content": "7시에 정문에서 봬요 <b>!</b>"}),
     )
-    assert member.receive().header("receipt-id") == "s1"  # stored before the receipt
+    receipt, own = member.receive_receipt_and_message()
+    assert receipt.header("receipt-id") == "s1"
 
     stored = ChatMessage.objects.get(room_id=party.id, type=MessageType.CHAT)
-    for client, sub_id in ((leader, "sub-0"), (member, "m")):
-        frame = client.receive()
+    for frame, sub_id in ((leader.receive(), "sub-0"), (own, "m")):
         assert frame.command == "MESSAGE"
         assert frame.header("subscription") == sub_id
         assert frame.header("destination") == topic(party)
@@ -152,8 +152,9 @@ def test_bad_frames_get_error_and_close_while_others_keep_working(chat_server, c
     bystander.send(
         "SEND", {"destination": app(party), "receipt": "ok"}, json.dumps({"content": "여전히 됨"})
     )
-    assert bystander.receive().header("receipt-id") == "ok"
-    assert json.loads(bystander.receive().body)["content"] == "여전히 됨"
+    receipt, message = bystander.receive_receipt_and_message()
+    assert receipt.header("receipt-id") == "ok"
+    assert json.loads(message.body)["content"] == "여전히 됨"
     bystander.close()
 
 

@@ -1,0 +1,95 @@
+"""A per-process fan-out point between the channel layer and this process's connections.
+
+Instead of a channel-layer channel per connection, each web process (each event loop) has
+one hub per kind of group: the hub holds one channel, joins a group when the first local
+listener for its key registers and leaves it when the last one goes, receives each event
+once and hands it to the local listeners. Opening or closing a connection touches the layer
+only for a key's first or last listener here, and an event costs one deserialization per
+process, not one per connection, with no per-connection queue or task wake-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Hashable
+from typing import ClassVar, Generic, Self, TypeVar
+
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+Listener = TypeVar("Listener", bound=Hashable)
+
+
+class LocalHub(Generic[Listener]):
+    channel_prefix: ClassVar[str]
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.listeners: dict[int, set[Listener]] = {}
+        self._ready = asyncio.Lock()
+        self._groups = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+
+    # --- for subclasses ---------------------------------------------------------------
+
+    def group(self, key: int) -> str:
+        raise NotImplementedError
+
+    async def handle(self, message: dict) -> None:
+        """One event from the layer; runs in this hub's receive loop, one at a time."""
+        raise NotImplementedError
+
+    # --- registry ---------------------------------------------------------------------
+
+    async def add(self, key: int, listener: Listener) -> None:
+        """Register ``listener`` for ``key``; once this returns, the group is joined."""
+        await self._start()
+        async with self._groups:
+            first = key not in self.listeners
+            self.listeners.setdefault(key, set()).add(listener)
+            if first:
+                await self.layer.group_add(self.group(key), self.channel)
+
+    async def remove(self, key: int, listener: Listener) -> None:
+        async with self._groups:
+            listeners = self.listeners.get(key)
+            if listeners is None or listener not in listeners:
+                return
+            listeners.discard(listener)
+            if not listeners:
+                del self.listeners[key]
+                await self.layer.group_discard(self.group(key), self.channel)
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    async def _start(self) -> None:
+        async with self._ready:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel(self.channel_prefix)
+                self._task = asyncio.create_task(self._receive())
+
+    async def _receive(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except Exception:  # the layer hiccuped: keep listening
+                logger.exception("%s: receive failed", type(self).__name__)
+                await asyncio.sleep(0.5)
+                continue
+            try:
+                await self.handle(message)
+            except Exception:  # one bad event must not stop the process's deliveries
+                logger.exception("%s: handling %s failed", type(self).__name__, message.get("type"))
+
+    _hubs: ClassVar[dict[tuple[type, asyncio.AbstractEventLoop], LocalHub]] = {}
+
+    @classmethod
+    def for_this_loop(cls) -> Self:
+        """This process's hub of this kind (one per event loop)."""
+        key = (cls, asyncio.get_running_loop())
+        if key not in LocalHub._hubs:
+            LocalHub._hubs[key] = cls()
+        return LocalHub._hubs[key]  # type: ignore[return-value]
