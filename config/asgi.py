@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP (pages, API, SSE) and WebSocket (STOMP chat at /ws) in one process."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -32,3 +33,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What is loaded by now (Django, apps, URL patterns: ~120,000 objects) lives as long as the
+# process: move it out of the cyclic collector's reach. Otherwise every full collection
+# walks it all again: 50-180 ms pauses of the event loop measured under chat load.
+gc.freeze()
