@@ -72,13 +72,16 @@ class LocalHub(Generic[Listener]):
                 self._task = asyncio.create_task(self._receive())
 
     async def _receive(self) -> None:
+        failures = 0
         while True:
             try:
                 message = await self.layer.receive(self.channel)
-            except Exception:  # the layer hiccuped: keep listening
+            except Exception:  # the layer hiccuped: keep listening, at once the first time
                 logger.exception("%s: receive failed", type(self).__name__)
-                await asyncio.sleep(0.5)
+                failures += 1
+                await asyncio.sleep(min(1.0, 0.05 * (2 ** (failures - 1))) if failures > 1 else 0)
                 continue
+            failures = 0
             try:
                 await self.handle(message)
             except Exception:  # one bad event must not stop the process's deliveries
