@@ -115,7 +115,11 @@ def _fill(n_parties: int, rng: random.Random) -> None:
     from parties.models import Party
 
     tag = f"{DATA_TAG}-{n_parties}"
-    if Market.objects.filter(source="manual", source_id=f"{tag}-0").exists():
+    # The tag market is written first: an interrupted run leaves it without its parties.
+    if (
+        Market.objects.filter(source="manual", source_id=f"{tag}-0").exists()
+        and Party.objects.count() == n_parties
+    ):
         print(f"reusing {Party.objects.count():,} parties already generated ({tag})")
         return
     print(f"generating {n_parties:,} parties ...", flush=True)

@@ -83,14 +83,22 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
 
 def _fill(n_penalties: int) -> None:
     from django.contrib.auth.hashers import make_password
-    from django.db import connection
+    from django.db import connection, transaction
 
     tag = f"{TAG}-{n_penalties}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM markets_market WHERE name = %s", [tag])
-        if cursor.fetchone()[0]:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM markets_market WHERE name = %s), "
+            "(SELECT count(*) FROM penalties_penalty)",
+            [tag],
+        )
+        tagged, penalties = cursor.fetchone()
+        if tagged and penalties == n_penalties:
             print(f"reusing {n_penalties:,} penalties already generated ({tag})")
             return
+    # One transaction: the tag (the market row) commits with the rows it vouches for, so an
+    # interrupted run leaves nothing that a later run would mistake for a complete data set.
+    with transaction.atomic(), connection.cursor() as cursor:
         print(f"generating {n_penalties:,} penalties ...", flush=True)
         started = time.monotonic()
         cursor.execute(
@@ -166,8 +174,9 @@ def _fill(n_penalties: int) -> None:
             ["party_id", "user_id", "given_by_id", "reason", "note", "created_at", "revoked_at"],
             penalties(),
         )
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE penalties_penalty")
-        print(f"generated in {time.monotonic() - started:.0f} s")
+    print(f"generated in {time.monotonic() - started:.0f} s")
 
 
 def _timed(fn, user_ids: list[int], readers: int) -> list[float]:
