@@ -226,7 +226,10 @@ def test_stomp_py_client_connects_subscribes_sends_receives_and_disconnects(
     assert listener.errors == []
     assert json.loads(listener.messages[0].body)["content"] == "stomp.py에서 안녕"
     assert listener.messages[0].headers["subscription"] == "py-1"
-    conn.disconnect(receipt="bye")
+    conn.disconnect(receipt="bye")  # stomp.py returns at once; the receipt follows
+    deadline = time.monotonic() + 5
+    while "bye" not in listener.receipts and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert {"sub-ok", "send-ok", "bye"} <= set(listener.receipts)
     assert chat_count(party) == 1
 
