@@ -170,7 +170,10 @@ SELECT ord, id FROM allowed
 def _store_checked_postgresql(
     checked: list[tuple[int, MessageDraft, str]], *, created_at: datetime
 ) -> dict[int, ChatMessage]:
-    with connection.cursor() as cursor:
+    # psycopg's own cursor: parameters bound server-side (the arrays are not spelled out
+    # as SQL text in Python) and the statement prepared once per pooled connection.
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
         cursor.execute(
             _STORE_SQL,
             {
