@@ -15,4 +15,11 @@ def party_group(party_id: int) -> str:
 
 
 def broadcast_after_commit(party_id: int, event: dict) -> None:
-    transaction.on_commit(lambda: group_send_many([(party_group(party_id), event)]))
+    broadcast_many_after_commit([(party_id, event)])
+
+
+def broadcast_many_after_commit(events: list[tuple[int, dict]]) -> None:
+    """Several ``(party id, event)`` in one hand-over to the channel layer, in order."""
+    sends = [(party_group(party_id), event) for party_id, event in events]
+    if sends:
+        transaction.on_commit(lambda: group_send_many(sends))

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chat.broadcast import broadcast_after_commit
+from chat.broadcast import broadcast_many_after_commit
 from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ChatRoom, MessageType
 from chat.serializers import message_payload
 from common.errors import Conflict, DomainError, PermissionDenied
@@ -16,16 +17,19 @@ from common.events import emit
 from parties.selectors import members_among
 
 
-def _deliver_after_commit(message: ChatMessage) -> None:
-    party_id = message.room_id
-    broadcast_after_commit(
-        party_id, {"type": "chat.message", "message": message_payload(message, party_id=party_id)}
+def _deliver_after_commit(messages: list[ChatMessage]) -> None:
+    """Every stored message to its party's subscribers once committed: one hand-over."""
+    broadcast_many_after_commit(
+        [
+            (m.room_id, {"type": "chat.message", "message": message_payload(m, party_id=m.room_id)})
+            for m in messages
+        ]
     )
 
 
 def _store(room: ChatRoom, *, sender: User | None, content: str, type: str) -> ChatMessage:
     message = ChatMessage.objects.create(room=room, sender=sender, content=content, type=type)
-    _deliver_after_commit(message)
+    _deliver_after_commit([message])
     return message
 
 
@@ -84,11 +88,8 @@ def chat_messages_send(*, drafts: list[MessageDraft]) -> list[ChatMessage | Doma
         reasons = _refusals(refused) if refused else {}
         for index, draft, _ in checked:
             message = stored.get(index)
-            if message is None:
-                results[index] = reasons[(draft.party_id, draft.user.pk)]
-            else:
-                _deliver_after_commit(message)
-                results[index] = message
+            results[index] = message or reasons[(draft.party_id, draft.user.pk)]
+        _deliver_after_commit([stored[index] for index, _, _ in checked if index in stored])
     return results  # type: ignore[return-value]
 
 
@@ -173,7 +174,7 @@ def _store_checked_postgresql(
     # psycopg's own cursor: parameters bound server-side (the arrays are not spelled out
     # as SQL text in Python) and the statement prepared once per pooled connection.
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
             _STORE_SQL,
             {
