@@ -3,7 +3,7 @@ Web-STOMP plugin running the same workload in the same run.
 
     .venv/bin/python benchmarks/chat_load.py [--scenarios A,B,C] [--duration 15]
         [--database-url postgres://postgres@127.0.0.1:5432/gonggu_bench_chat]
-        [--capacity-steps 100,250,500,750,1000,1500] [--skip-rabbitmq]
+        [--capacity-steps 100,250,500,600,750,1000,1500] [--skip-rabbitmq]
         [--layers pubsub,core,memory]
 
 Workload: clients in rooms of 5 (one closed party each, its chat room open). Every client
@@ -70,7 +70,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_RABBITMQ_WS_URL = "ws://127.0.0.1:15674/ws"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 SECRET_KEY = secrets.token_urlsafe(50)  # this run's; tokens are minted with it
-DEFAULT_CAPACITY_STEPS = "100,250,500,750,1000,1500"
+DEFAULT_CAPACITY_STEPS = "100,250,500,600,750,1000,1500"
 ROOM_SIZE = 5
 GRACE_SECONDS = 5.0
 CAPACITY_P99_MS = 100.0
