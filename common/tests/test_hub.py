@@ -1,6 +1,7 @@
 """The per-process hub: one group membership per key, events handed to local listeners."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.layers import InMemoryChannelLayer
 
@@ -22,6 +23,13 @@ class RecordingHub(LocalHub[str]):
         if message.get("boom"):
             raise RuntimeError("a bad event")
         self.handled.append((message["text"], sorted(self.listeners.get(message["key"], ()))))
+
+
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own: the Playwright sync API of the browser tests
+    leaves an event loop running in the test thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def _until(condition, timeout: float = 2.0) -> None:
@@ -49,7 +57,7 @@ def test_hub_joins_a_group_for_the_first_listener_and_leaves_with_the_last():
         await hub.remove(7, "b")  # a second remove is harmless
         assert hub.listeners == {}
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_failing_event_does_not_stop_the_deliveries_after_it():
@@ -61,7 +69,7 @@ def test_a_failing_event_does_not_stop_the_deliveries_after_it():
         await _until(lambda: hub.handled)
         assert hub.handled == [("still here", ["a"])]
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_each_event_loop_has_its_own_hub_of_each_kind():
@@ -71,6 +79,6 @@ def test_each_event_loop_has_its_own_hub_of_each_kind():
     async def hubs() -> tuple[LocalHub, LocalHub, LocalHub]:
         return RecordingHub.for_this_loop(), RecordingHub.for_this_loop(), OtherHub.for_this_loop()
 
-    first, again, other = asyncio.run(hubs())
+    first, again, other = run(hubs())
     assert first is again and other is not first and isinstance(other, OtherHub)
-    assert asyncio.run(hubs())[0] is not first  # a new loop (a new process's server) gets its own
+    assert run(hubs())[0] is not first  # a new loop (a new process's server) gets its own
