@@ -4,11 +4,13 @@ import json
 import os
 import time
 import uuid
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 
 from chat.tests.stomp_client import RawStomp
 from tests.servers import daphne
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.services("redis"), pytest.mark.django_db(transaction=True)]
 
@@ -118,3 +120,51 @@ def test_a_process_holds_one_redis_subscription_per_party_not_one_per_connection
         while subscriptions()[0] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert subscriptions()[0] == 0  # the last local subscriber gone: the group is left
+
+
+def test_delivery_resumes_after_the_redis_connection_is_cut(chat_party):
+    import redis
+
+    redis_url = os.environ["REDIS_URL"]
+    target = urlparse(redis_url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 6379)
+    proxy.start()
+    via_proxy = urlunparse(target._replace(netloc=f"127.0.0.1:{proxy.port}"))
+    prefix = f"gonggu-test-{uuid.uuid4().hex[:8]}"
+    party = chat_party["party"]
+    group_channel = f"{prefix}__group__party.{party.id}"
+    client = redis.Redis.from_url(redis_url)
+    env = {"CHANNEL_LAYER_PREFIX": prefix}
+    try:
+        with (
+            daphne(redis_url=via_proxy, extra_env=env) as first,
+            daphne(redis_url=redis_url, extra_env=env) as second,
+        ):
+            listener = RawStomp(first.ws)
+            listener.connect(chat_party["tokens"]["leader"])
+            listener.send(
+                "SUBSCRIBE", {"id": "a", "destination": f"/topic/party.{party.id}", "receipt": "r"}
+            )
+            assert listener.receive().header("receipt-id") == "r"
+            sender = RawStomp(second.ws)
+            sender.connect(chat_party["tokens"]["member"])
+
+            proxy.stop()  # the listener's process loses Redis (a restart or a network cut)
+            assert client.pubsub_numsub(group_channel)[0][1] == 0
+            proxy.start()
+            deadline = time.monotonic() + 10
+            while not client.pubsub_numsub(group_channel)[0][1] and time.monotonic() < deadline:
+                time.sleep(0.1)  # the layer reconnects and subscribes the hub again
+
+            sender.send(
+                "SEND",
+                {"destination": f"/app/party.{party.id}"},
+                json.dumps({"content": "다시 연결된 뒤에도"}),
+            )
+            frame = listener.receive(timeout=10)
+            assert frame.command == "MESSAGE"
+            assert json.loads(frame.body)["content"] == "다시 연결된 뒤에도"
+            listener.close()
+            sender.close()
+    finally:
+        proxy.stop()
