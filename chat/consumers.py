@@ -193,13 +193,10 @@ class StompConsumer(AsyncWebsocketConsumer):
             raise stomp.StompProtocolError(f"unknown destination {destination!r}")
         party_id = int(match.group(1))
         await in_thread(chat_access_check)(party_id=party_id, user=self.user)
+        # Recorded first: disconnect() (handled after this frame, never during it) removes
+        # every recorded subscription from the hub.
         self.subscriptions[sub_id] = party_id
         await chat_hub().add(party_id, (self, sub_id))
-        if self.closing:
-            # The connection went away while the hub was joining; disconnect() may have run
-            # before the registration, so undo it here (removing twice is harmless).
-            self.subscriptions.pop(sub_id, None)
-            await chat_hub().remove(party_id, (self, sub_id))
 
     async def on_unsubscribe(self, frame: stomp.Frame) -> None:
         sub_id = frame.header("id")
