@@ -1,5 +1,7 @@
 """Fixtures shared by every test package (imported by the root conftest)."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -16,6 +18,7 @@ __all__ = [
     "chromium",
     "events",
     "password",
+    "second_page",
     "user",
     "user_factory",
 ]
@@ -94,8 +97,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def browser_page(chromium, request):
+@contextmanager
+def _desktop_page(chromium, request, name: str):
     """A fresh browser context (own cookies) at a desktop size; screenshot kept on failure."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     page = context.new_page()
@@ -107,8 +110,21 @@ def browser_page(chromium, request):
 
         out = Path("test-artifacts")
         out.mkdir(exist_ok=True)
-        page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+        page.screenshot(path=str(out / f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def browser_page(chromium, request):
+    with _desktop_page(chromium, request, request.node.name) as page:
+        yield page
+
+
+@pytest.fixture
+def second_page(chromium, request):
+    """A second resident's browser beside ``browser_page`` (its own cookies)."""
+    with _desktop_page(chromium, request, f"{request.node.name}-second") as page:
+        yield page
 
 
 @pytest.fixture

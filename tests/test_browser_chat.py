@@ -67,15 +67,6 @@ def chat_party(transactional_db):
     return {"party": party, "leader": leader, "member": member}
 
 
-@pytest.fixture
-def second_page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def open_chat(page, base_url: str, party) -> None:
     page.goto(f"{base_url}/parties/{party.pk}/")
     expect(page.get_by_test_id("chat-status")).to_have_text("연결됨")

@@ -71,15 +71,6 @@ def residents(transactional_db):
     return {"market": market, "item": item, "fan": fan, "leader": leader}
 
 
-@pytest.fixture
-def second_page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def create_party(page, base_url: str, market, title: str) -> None:
     """Through the market page's "이 마트에서 파티 만들기" and the create form."""
     page.goto(f"{base_url}/markets/{market.pk}/")

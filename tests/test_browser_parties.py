@@ -34,7 +34,9 @@ def neighbourhood(db):
     return {"market": market, "item": item, "leader": leader, "joiner": joiner}
 
 
-def test_create_find_on_map_and_join_until_full(browser_page, chromium, live_server, neighbourhood):
+def test_create_find_on_map_and_join_until_full(
+    browser_page, second_page, live_server, neighbourhood
+):
     market, leader, joiner = (neighbourhood[k] for k in ("market", "leader", "joiner"))
     base = live_server.url
 
@@ -84,38 +86,30 @@ def test_create_find_on_map_and_join_until_full(browser_page, chromium, live_ser
     assert detail_url.endswith(f"/parties/{party.pk}/")
 
     # --- B finds it nearby (list with distance, map marker) and joins ----------------------
-    context_b = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    try:
-        no_tiles(context_b)
-        page_b = context_b.new_page()
-        page_b.set_default_timeout(10_000)
-        log_in(page_b, base, joiner)
-        page_b.get_by_role("link", name="근처 파티").first.click()
-        expect(page_b.get_by_test_id("nearby-where")).to_contain_text("우리 집 근처 10km")
-        card = page_b.get_by_test_id("party-card").filter(has_text="사과 한 박스 둘이 나눠요")
-        expect(card).to_be_visible()
-        distance = haversine_km(joiner.lat, joiner.lng, market.lat, market.lng)
-        expect(card.get_by_test_id("party-distance")).to_have_text(f"{round(distance, 1):.1f}km")
-        expect(card).to_contain_text("1인당 10,995원")
-        expect(card).to_contain_text("1/2명")
-        marker = page_b.locator(
-            '#nearby-map .leaflet-marker-icon[title="사과 한 박스 둘이 나눠요"]'
-        )
-        expect(marker).to_be_visible()
-        expect(page_b.locator("#nearby-map path.nearby-here")).to_have_count(1)
-        marker.click()
-        popup_link = page_b.locator(".leaflet-popup-content a")
-        expect(popup_link).to_have_text("사과 한 박스 둘이 나눠요")
-        expect(popup_link).to_have_attribute("href", f"/parties/{party.pk}/")
+    page_b = second_page
+    log_in(page_b, base, joiner)
+    page_b.get_by_role("link", name="근처 파티").first.click()
+    expect(page_b.get_by_test_id("nearby-where")).to_contain_text("우리 집 근처 10km")
+    card = page_b.get_by_test_id("party-card").filter(has_text="사과 한 박스 둘이 나눠요")
+    expect(card).to_be_visible()
+    distance = haversine_km(joiner.lat, joiner.lng, market.lat, market.lng)
+    expect(card.get_by_test_id("party-distance")).to_have_text(f"{round(distance, 1):.1f}km")
+    expect(card).to_contain_text("1인당 10,995원")
+    expect(card).to_contain_text("1/2명")
+    marker = page_b.locator('#nearby-map .leaflet-marker-icon[title="사과 한 박스 둘이 나눠요"]')
+    expect(marker).to_be_visible()
+    expect(page_b.locator("#nearby-map path.nearby-here")).to_have_count(1)
+    marker.click()
+    popup_link = page_b.locator(".leaflet-popup-content a")
+    expect(popup_link).to_have_text("사과 한 박스 둘이 나눠요")
+    expect(popup_link).to_have_attribute("href", f"/parties/{party.pk}/")
 
-        card.click()
-        expect(page_b.get_by_test_id("party-title")).to_have_text("사과 한 박스 둘이 나눠요")
-        page_b.get_by_role("button", name="참여하기").click()
-        expect(page_b.get_by_text("인원이 다 차서 모집이 마감됐어요.")).to_be_visible()
-        expect(page_b.get_by_test_id("party-status")).to_have_text("모집 마감")
-        expect(page_b.get_by_role("button", name="참여하기")).to_have_count(0)
-    finally:
-        context_b.close()
+    card.click()
+    expect(page_b.get_by_test_id("party-title")).to_have_text("사과 한 박스 둘이 나눠요")
+    page_b.get_by_role("button", name="참여하기").click()
+    expect(page_b.get_by_text("인원이 다 차서 모집이 마감됐어요.")).to_be_visible()
+    expect(page_b.get_by_test_id("party-status")).to_have_text("모집 마감")
+    expect(page_b.get_by_role("button", name="참여하기")).to_have_count(0)
 
     # --- A sees the full party -------------------------------------------------------------
     page_a.reload()
