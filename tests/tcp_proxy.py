@@ -5,6 +5,7 @@ a dead broker); ``start()`` listens again on the same port."""
 import contextlib
 import socket
 import threading
+from urllib.parse import urlparse, urlunparse
 
 
 class TcpProxy:
@@ -16,6 +17,13 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+
+    def via(self, url: str) -> str:
+        """``url`` (``amqp://…``, ``redis://…``) pointed at this proxy, credentials kept."""
+        parts = urlparse(url)
+        credentials = parts.netloc.rpartition("@")[0]
+        netloc = (f"{credentials}@" if credentials else "") + f"127.0.0.1:{self.port}"
+        return urlunparse(parts._replace(netloc=netloc))
 
     def start(self) -> None:
         listener = socket.socket()

@@ -141,11 +141,7 @@ def test_events_written_while_the_broker_is_unreachable_arrive_once_it_is_back(p
     broker = urlparse(rabbitmq_url)
     proxy = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 5672)
     proxy.start()
-    via_proxy = rabbitmq_url.replace(
-        f"{broker.hostname}:{broker.port or 5672}", f"127.0.0.1:{proxy.port}"
-    )
-    if via_proxy == rabbitmq_url:  # no explicit port in the URL
-        via_proxy = rabbitmq_url.replace(broker.hostname, f"127.0.0.1:{proxy.port}", 1)
+    via_proxy = proxy.via(rabbitmq_url)
     try:
         with (
             daphne(redis_url=redis_url, rabbitmq_url=rabbitmq_url, extra_env=isolation) as web,

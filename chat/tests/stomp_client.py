@@ -41,6 +41,12 @@ class RawStomp:
         self.send("CONNECT", base)
         return self.receive()
 
+    def subscribe(self, destination: str, sub_id: str) -> None:
+        """SUBSCRIBE and wait for its RECEIPT: from then on nothing sent there is missed."""
+        self.send("SUBSCRIBE", {"id": sub_id, "destination": destination, "receipt": sub_id})
+        frame = self.receive()
+        assert frame.header("receipt-id") == sub_id, frame
+
     def receive(self, timeout: float = 5.0) -> stomp.Frame:
         """The next non-heartbeat frame from the server."""
         deadline = time.monotonic() + timeout

@@ -4,7 +4,7 @@ import json
 import os
 import time
 import uuid
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import pytest
 
@@ -15,16 +15,19 @@ from tests.tcp_proxy import TcpProxy
 pytestmark = [pytest.mark.services("redis"), pytest.mark.django_db(transaction=True)]
 
 
+def group_subscribers(client, prefix: str, party) -> int:
+    """Redis subscribers of the party's group channel (channels-redis pub/sub naming)."""
+    [(_, count)] = client.pubsub_numsub(f"{prefix}__group__party.{party.id}")
+    return count
+
+
 def test_message_sent_on_one_process_reaches_a_subscriber_on_another(chat_party):
     redis_url = os.environ["REDIS_URL"]
     party = chat_party["party"]
     with daphne(redis_url=redis_url) as first, daphne(redis_url=redis_url) as second:
         listener = RawStomp(first.ws)
         listener.connect(chat_party["tokens"]["leader"])
-        listener.send(
-            "SUBSCRIBE", {"id": "a", "destination": f"/topic/party.{party.id}", "receipt": "r"}
-        )
-        assert listener.receive().header("receipt-id") == "r"
+        listener.subscribe(f"/topic/party.{party.id}", "a")
 
         sender = RawStomp(second.ws)
         sender.connect(chat_party["tokens"]["member"])
@@ -54,10 +57,7 @@ def test_a_member_who_leaves_stops_receiving(chat_party):
     with daphne(redis_url=redis_url) as server:
         watcher = RawStomp(server.ws)
         watcher.connect(chat_party["tokens"]["member"])
-        watcher.send(
-            "SUBSCRIBE", {"id": "w", "destination": f"/topic/party.{party.id}", "receipt": "r"}
-        )
-        assert watcher.receive().header("receipt-id") == "r"
+        watcher.subscribe(f"/topic/party.{party.id}", "w")
 
         revoke_subscriptions_when_member_leaves(
             DomainEvent("party.left", {"party_id": party.id, "user_id": member.id})
@@ -83,28 +83,18 @@ def test_a_process_holds_one_redis_subscription_per_party_not_one_per_connection
     redis_url = os.environ["REDIS_URL"]
     prefix = f"gonggu-test-{uuid.uuid4().hex[:8]}"
     party = chat_party["party"]
-    group_channel = f"{prefix}__group__party.{party.id}"
     client = redis.Redis.from_url(redis_url)
-
-    def subscriptions() -> tuple[int, list[bytes]]:
-        [(_, on_group)] = client.pubsub_numsub(group_channel)
-        return on_group, client.pubsub_channels(f"{prefix}*")
 
     with daphne(redis_url=redis_url, extra_env={"CHANNEL_LAYER_PREFIX": prefix}) as server:
         clients = []
         for role in ("leader", "member", "leader"):
             stomp_client = RawStomp(server.ws)
             stomp_client.connect(chat_party["tokens"][role])
-            stomp_client.send(
-                "SUBSCRIBE",
-                {"id": "s", "destination": f"/topic/party.{party.id}", "receipt": "r"},
-            )
-            assert stomp_client.receive().header("receipt-id") == "r"
+            stomp_client.subscribe(f"/topic/party.{party.id}", "s")
             clients.append(stomp_client)
-        on_group, channels = subscriptions()
         # The party's group and the hub's own channel: nothing per connection.
-        assert on_group == 1
-        assert len(channels) == 2
+        assert group_subscribers(client, prefix, party) == 1
+        assert len(client.pubsub_channels(f"{prefix}*")) == 2
 
         clients[0].send(
             "SEND",
@@ -117,9 +107,10 @@ def test_a_process_holds_one_redis_subscription_per_party_not_one_per_connection
         for stomp_client in clients:
             stomp_client.close()
         deadline = time.monotonic() + 5
-        while subscriptions()[0] and time.monotonic() < deadline:
+        while group_subscribers(client, prefix, party) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert subscriptions()[0] == 0  # the last local subscriber gone: the group is left
+        # The last local subscriber gone: the group is left.
+        assert group_subscribers(client, prefix, party) == 0
 
 
 def test_delivery_resumes_after_the_redis_connection_is_cut(chat_party):
@@ -129,10 +120,9 @@ def test_delivery_resumes_after_the_redis_connection_is_cut(chat_party):
     target = urlparse(redis_url)
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 6379)
     proxy.start()
-    via_proxy = urlunparse(target._replace(netloc=f"127.0.0.1:{proxy.port}"))
+    via_proxy = proxy.via(redis_url)
     prefix = f"gonggu-test-{uuid.uuid4().hex[:8]}"
     party = chat_party["party"]
-    group_channel = f"{prefix}__group__party.{party.id}"
     client = redis.Redis.from_url(redis_url)
     env = {"CHANNEL_LAYER_PREFIX": prefix}
     try:
@@ -142,18 +132,15 @@ def test_delivery_resumes_after_the_redis_connection_is_cut(chat_party):
         ):
             listener = RawStomp(first.ws)
             listener.connect(chat_party["tokens"]["leader"])
-            listener.send(
-                "SUBSCRIBE", {"id": "a", "destination": f"/topic/party.{party.id}", "receipt": "r"}
-            )
-            assert listener.receive().header("receipt-id") == "r"
+            listener.subscribe(f"/topic/party.{party.id}", "a")
             sender = RawStomp(second.ws)
             sender.connect(chat_party["tokens"]["member"])
 
             proxy.stop()  # the listener's process loses Redis (a restart or a network cut)
-            assert client.pubsub_numsub(group_channel)[0][1] == 0
+            assert group_subscribers(client, prefix, party) == 0
             proxy.start()
             deadline = time.monotonic() + 10
-            while not client.pubsub_numsub(group_channel)[0][1] and time.monotonic() < deadline:
+            while not group_subscribers(client, prefix, party) and time.monotonic() < deadline:
                 time.sleep(0.1)  # the layer reconnects and subscribes the hub again
 
             sender.send(
