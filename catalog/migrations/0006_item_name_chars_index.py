@@ -10,6 +10,8 @@ rechecks the substring with LIKE.
 
 from django.db import migrations
 
+from common.migrations_sql import postgresql_only
+
 FORWARD = [
     "DROP INDEX IF EXISTS catalog_item_name_grams",
     "DROP FUNCTION IF EXISTS gonggu_grams(text)",
@@ -33,17 +35,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0005_weekly_import_schedule")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

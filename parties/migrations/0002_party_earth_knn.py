@@ -10,6 +10,8 @@ type; there the selector keeps the bounding box and the Haversine term.
 from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations
 
+from common.migrations_sql import postgresql_only
+
 EARTH_VECTOR = (
     "cube(ARRAY[cos(radians(lat)) * cos(radians(lng)), "
     "cos(radians(lat)) * sin(radians(lng)), sin(radians(lat))])"
@@ -25,20 +27,10 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("parties", "0001_initial")]
 
     operations = [
         CreateExtension("cube"),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        postgresql_only(FORWARD, BACKWARD),
     ]
