@@ -93,15 +93,34 @@ def chat_messages_send(*, drafts: list[MessageDraft]) -> list[ChatMessage | Doma
     return results  # type: ignore[return-value]
 
 
-def _refusals(drafts: list[MessageDraft]) -> dict[tuple[int, int], DomainError]:
-    """Why each (party, user) may not send: not a member, or the room is not open yet."""
-    pairs = {(draft.party_id, draft.user.pk) for draft in drafts}
+def _chat_message(
+    draft: MessageDraft, content: str, created_at: datetime, id: int | None = None
+) -> ChatMessage:
+    return ChatMessage(
+        id=id,
+        room_id=draft.party_id,
+        sender=draft.user,
+        content=content,
+        type=MessageType.CHAT,
+        created_at=created_at,
+    )
+
+
+def _access(pairs: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], set[int]]:
+    """Which (party, user) pairs are active memberships, and which parties' rooms are open."""
     members = members_among(pairs=pairs)
     open_rooms = set(
-        ChatRoom.objects.filter(party_id__in={p for p, _ in pairs}).values_list(
+        ChatRoom.objects.filter(party_id__in={party_id for party_id, _ in pairs}).values_list(
             "party_id", flat=True
         )
     )
+    return members, open_rooms
+
+
+def _refusals(drafts: list[MessageDraft]) -> dict[tuple[int, int], DomainError]:
+    """Why each (party, user) may not send: not a member, or the room is not open yet."""
+    pairs = {(draft.party_id, draft.user.pk) for draft in drafts}
+    members, open_rooms = _access(pairs)
     return {
         (party_id, user_id): (
             PermissionDenied("not_a_member", _("파티 멤버만 채팅할 수 있어요."))
@@ -118,20 +137,9 @@ def _store_checked(
     checked: list[tuple[int, MessageDraft, str]], *, created_at: datetime
 ) -> dict[int, ChatMessage]:
     """Any database: one membership query, one room query, one insert in a transaction."""
-    members = members_among(pairs={(d.party_id, d.user.pk) for _, d, _ in checked})
-    open_rooms = set(
-        ChatRoom.objects.filter(party_id__in={d.party_id for _, d, _ in checked}).values_list(
-            "party_id", flat=True
-        )
-    )
+    members, open_rooms = _access({(d.party_id, d.user.pk) for _, d, _ in checked})
     allowed = {
-        index: ChatMessage(
-            room_id=draft.party_id,
-            sender=draft.user,
-            content=content,
-            type=MessageType.CHAT,
-            created_at=created_at,
-        )
+        index: _chat_message(draft, content, created_at)
         for index, draft, content in checked
         if (draft.party_id, draft.user.pk) in members and draft.party_id in open_rooms
     }
@@ -186,18 +194,11 @@ def _store_checked_postgresql(
             },
         )
         ids = dict(cursor.fetchall())  # ord (1-based position in ``checked``) -> id
-    stored = {}
-    for position, (index, draft, content) in enumerate(checked, start=1):
-        if position in ids:
-            stored[index] = ChatMessage(
-                id=ids[position],
-                room_id=draft.party_id,
-                sender=draft.user,
-                content=content,
-                type=MessageType.CHAT,
-                created_at=created_at,
-            )
-    return stored
+    return {
+        index: _chat_message(draft, content, created_at, id=ids[position])
+        for position, (index, draft, content) in enumerate(checked, start=1)
+        if position in ids
+    }
 
 
 def chat_message_send(*, party_id: int, user: User, content: str) -> ChatMessage:
