@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import Conflict, DomainError, NotFound, PermissionDenied
 from common.events import emit
-from parties.models import Membership, Party, PartyStatus
+from parties.models import Party, PartyStatus
+from parties.selectors import user_is_member
 from penalties import cache as count_cache
 from penalties.locks import penalty_grant_lock
 from penalties.models import Penalty, PenaltyReason
@@ -51,9 +52,7 @@ def penalty_grant(
             raise PermissionDenied("not_leader", _("파티장만 페널티를 줄 수 있어요."))
         if user_id == leader.pk:
             raise DomainError("penalty_self", _("자기 자신에게는 페널티를 줄 수 없어요."))
-        if not Membership.objects.filter(
-            party_id=party_id, user_id=user_id, left_at__isnull=True
-        ).exists():
+        if not user_is_member(party_id=party_id, user_id=user_id):
             raise DomainError("not_a_member", _("이 파티의 멤버에게만 페널티를 줄 수 있어요."))
         if party.status == PartyStatus.CANCELLED:
             raise Conflict("party_cancelled", _("취소된 파티에는 페널티를 줄 수 없어요."))
