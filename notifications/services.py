@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +33,9 @@ def favorite_market_add(*, user: User, market_id: int) -> FavoriteMarket:
     """Favorite a market (idempotent)."""
     if not Market.objects.filter(pk=market_id).exists():
         raise NotFound("market_not_found", _("마트를 찾을 수 없어요."))
-    try:
-        with transaction.atomic():
-            favorite, _created = FavoriteMarket.objects.get_or_create(
-                user=user, market_id=market_id
-            )
-    except IntegrityError:  # a concurrent request favorited it first: same outcome
-        favorite = FavoriteMarket.objects.get(user=user, market_id=market_id)
+    # get_or_create itself settles a race with a concurrent request (the unique constraint
+    # refuses the second insert, which then reads the first one's row).
+    favorite, _created = FavoriteMarket.objects.get_or_create(user=user, market_id=market_id)
     return favorite
 
 
@@ -52,11 +48,7 @@ def favorite_item_add(*, user: User, item_id: int) -> FavoriteItem:
     """Favorite an item (idempotent)."""
     if not Item.objects.filter(pk=item_id).exists():
         raise NotFound("item_not_found", _("품목을 찾을 수 없어요."))
-    try:
-        with transaction.atomic():
-            favorite, _created = FavoriteItem.objects.get_or_create(user=user, item_id=item_id)
-    except IntegrityError:
-        favorite = FavoriteItem.objects.get(user=user, item_id=item_id)
+    favorite, _created = FavoriteItem.objects.get_or_create(user=user, item_id=item_id)
     return favorite
 
 
