@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from catalog.models import Category, Item, ItemSource
+from catalog.models import Category, Item, ItemSource, category_key
 
-KEY_SEPARATOR = " > "
 ITEM_KEY_PREFIX = "demo-"
 
 # (대분류, 중분류, 소분류, ((품목명, 제조사), ...))
@@ -816,10 +815,6 @@ class DemoItem:
     maker: str
     barcode: str
     category_key: str
-
-
-def category_key(*path: str) -> str:
-    return KEY_SEPARATOR.join(path)
 
 
 def ean13_check_digit(first12: str) -> str:

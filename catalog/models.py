@@ -12,6 +12,11 @@ class ItemSource(models.TextChoices):
     MANUAL = "manual", _("직접 등록")
 
 
+def category_key(*path: str) -> str:
+    """A category's natural key: its path from the top, e.g. "식품 > 과일 > 사과"."""
+    return " > ".join(path)
+
+
 class Category(models.Model):
     """Up to three levels (대분류 > 중분류 > 소분류). ``key`` is the natural key: the path."""
 

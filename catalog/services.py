@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Category, ImportRun, Item
+from catalog.models import Category, ImportRun, Item, category_key
 from catalog.sources import MAX_ROWS_PER_CALL, Entry, Page, Source, SourceError, get_source
 from common.errors import Conflict
 
@@ -95,9 +95,9 @@ class _Writer:
                 if len(entry.category_path) < depth:
                     continue
                 path = entry.category_path[:depth]
-                key = " > ".join(path)
+                key = category_key(*path)
                 if key not in self.category_ids and key not in wanted:
-                    parent = " > ".join(path[:-1]) if depth > 1 else None
+                    parent = category_key(*path[:-1]) if depth > 1 else None
                     wanted[key] = (path[-1][:100], entry.category_codes[depth - 1][:32], parent)
             if not wanted:
                 continue
@@ -132,7 +132,7 @@ class _Writer:
                 (
                     entry.source_key,
                     entry.name,
-                    self.category_ids[" > ".join(entry.category_path)],
+                    self.category_ids[category_key(*entry.category_path)],
                     entry.barcode,
                     entry.maker,
                 )
