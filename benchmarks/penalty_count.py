@@ -244,6 +244,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     args = parser.parse_args()
+    if args.readers < 2:
+        parser.error("--readers is the concurrent row: 2 or more (the 1-reader row always runs)")
     args.database_url = (
         args.database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     )
