@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_PORT ?= $(PORT)
-export HOST PORT WEB_PORT
+# The app is production-safe by default; these commands are development and test runs.
+DJANGO_DEV_MODE ?= 1
+export HOST PORT WEB_PORT DJANGO_DEV_MODE
 
 .PHONY: run test setup lint format migrate seed serve services clean benchmarks-smoke
 

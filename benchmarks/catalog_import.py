@@ -41,6 +41,7 @@ def _setup_django(database_url: str, api_url: str) -> None:
             "MAFRA_API_URL": api_url,
             "MAFRA_API_KEY": KEY,
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEV_MODE": "1",  # a development tool, not a deployment
             "LOG_LEVEL": "ERROR",
         }
     )
@@ -137,6 +138,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_DEV_MODE"] = "1"  # a development tool, not a deployment
     for name in ("REDIS_URL", "RABBITMQ_URL"):
         os.environ.pop(name, None)
     import django

@@ -163,6 +163,7 @@ class Member:
 def _setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DJANGO_DEV_MODE"] = "1"  # this process only mints data; servers run production
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
     # Tokens are minted once here and must outlive the whole run (capacity steps included).
     os.environ["JWT_ACCESS_MINUTES"] = "720"
@@ -659,7 +660,7 @@ def _run(
                 env={
                     # Production settings (DEBUG off: no query log, no debug cursor), with
                     # every service real; the in-memory layer row keeps Redis for the rest.
-                    "DJANGO_DEBUG": "False",
+                    "DJANGO_DEV_MODE": "0",
                     "DJANGO_SECRET_KEY": SECRET_KEY,
                     "DATABASE_URL": args.database_url,
                     "REDIS_URL": args.redis_url,

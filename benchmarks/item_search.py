@@ -444,6 +444,7 @@ def setup_django(database_url: str) -> None:
     # Settings read DATABASE_URL once, at import: it must be set before django.setup().
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_DEV_MODE"] = "1"  # a development tool, not a deployment
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
     import django

@@ -70,6 +70,7 @@ def _database_url(args: argparse.Namespace) -> str:
 def _setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_DEV_MODE"] = "1"  # a development tool, not a deployment
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     for name in ("REDIS_URL", "RABBITMQ_URL"):
         os.environ.pop(name, None)

@@ -54,6 +54,7 @@ def _setup_django(args) -> None:
             "REDIS_URL": args.redis_url,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_DEV_MODE": "1",  # a development tool, not a deployment
             "LOG_LEVEL": "ERROR",
             # One persistent connection per reader process, as a sync web worker holds: a
             # forked reader then connects once, directly, and a refused connection fails at

@@ -73,6 +73,7 @@ def _env(args) -> dict[str, str]:
         "CHANNEL_LAYER_PREFIX": PREFIX,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_DEV_MODE": "1",  # a development tool, not a deployment
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }

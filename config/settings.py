@@ -1,12 +1,18 @@
 """Gonggu settings: one base with embedded defaults, switched by environment variables.
 
-Embedded mode (no env vars): SQLite, in-memory channel layer, local-memory cache, Celery eager,
-in-process event bus. Services mode: set DATABASE_URL / REDIS_URL / RABBITMQ_URL.
-With DJANGO_DEBUG=False the process refuses to start without a real secret key, allowed hosts
-and real services (see ``_require_production_settings``).
+Production-safe by default: without ``DJANGO_DEV_MODE=1`` the process refuses to start unless
+it has a real secret key, allowed hosts and all three service URLs, and runs with secure
+cookies, HSTS and SSL redirect. Development mode is switched on explicitly (``make run`` and
+``make test`` do): localhost hosts, plain cookies, a random secret kept in a file of this
+checkout (never a secret published in the code), and the embedded backends unless service URLs
+are set. ``DJANGO_DEBUG=True`` (Django's debug pages) is allowed in development mode only.
+
+Embedded mode (no service URLs): SQLite, in-memory channel layer, local-memory cache, Celery
+eager, in-process event bus. Services mode: set DATABASE_URL / REDIS_URL / RABBITMQ_URL.
 """
 
 import os
+import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -19,12 +25,37 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEV_SECRET_KEY = "gonggu-dev-insecure-secret-key-do-not-use-in-production"
+DEV_MODE = env.bool("DJANGO_DEV_MODE", default=False)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
+
+def _dev_secret_key(path: Path) -> str:
+    """This checkout's development secret: random, made once, shared by every process started
+    here (the web processes, the dispatcher and the test servers must sign alike). Created
+    with a hard link so that two processes starting at once agree on one key."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    draft.write_text(secrets.token_urlsafe(50))
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY and DEV_MODE:
+    SECRET_KEY = _dev_secret_key(
+        Path(env.str("DJANGO_DEV_SECRET_FILE", default=str(BASE_DIR / ".dev-secret-key")))
+    )
 ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEV_MODE else []
 )
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
@@ -33,10 +64,13 @@ RABBITMQ_URL = env.str("RABBITMQ_URL", default="")
 
 RUNTIME_MODE = "services" if (DATABASE_URL or REDIS_URL or RABBITMQ_URL) else "embedded"
 
+# Secrets that were once published with this code: never accepted, in any mode.
+PUBLISHED_SECRET_KEYS = {"gonggu-dev-insecure-secret-key-do-not-use-in-production"}
+
 
 def _require_production_settings() -> None:
     problems = []
-    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    if SECRET_KEY in PUBLISHED_SECRET_KEYS or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters")
     if not ALLOWED_HOSTS:
         problems.append("DJANGO_ALLOWED_HOSTS must list the served host names")
@@ -46,13 +80,21 @@ def _require_production_settings() -> None:
         ("RABBITMQ_URL", RABBITMQ_URL),
     ):
         if not value:
-            problems.append(f"{name} must point at a real server when DJANGO_DEBUG=False")
+            problems.append(f"{name} must point at a real server")
+    if DEBUG:
+        problems.append("DJANGO_DEBUG=True shows debug pages: development only (DJANGO_DEV_MODE=1)")
     if problems:
-        raise ImproperlyConfigured("Refusing to start: " + "; ".join(problems))
+        raise ImproperlyConfigured(
+            "Refusing to start in production mode: "
+            + "; ".join(problems)
+            + ". For development and tests set DJANGO_DEV_MODE=1 (make run and make test do)."
+        )
 
 
-if not DEBUG:
+if not DEV_MODE:
     _require_production_settings()
+elif SECRET_KEY in PUBLISHED_SECRET_KEYS:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is a published key: choose a random one")
 
 INSTALLED_APPS = [
     "daphne",
@@ -274,11 +316,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEV_MODE
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# Development serves files straight from the source folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEV_MODE
 
 # --- Security -----------------------------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -286,7 +329,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not DEV_MODE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

@@ -328,6 +328,17 @@ def test_create_page_without_home_searches_markets(client, near_market):
     assert 'data-url="/api/v1/items"' in html
 
 
+def test_create_page_opens_for_a_new_user_without_home_or_preselection(client, near_market):
+    """Every fresh signup lands here without a home address: the page must open (it was a 500
+    when no market was preselected either)."""
+    client.force_login(UserFactory())
+    response = client.get(reverse("parties:create"))
+    assert response.status_code == 200
+    html = text(response)
+    assert 'name="market_query" id="id_market_query" value=""' in html
+    assert "집 주소를 설정하면 근처 마트를 바로 골라 드려요." in html
+
+
 def test_create_form_creates_party_in_seoul_time(client, creator, near_market, apple):
     client.force_login(creator)
     data = form_data(near_market, apple)
