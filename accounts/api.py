@@ -2,14 +2,21 @@
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenObtainPairView
 
+from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
 from accounts.selectors import user_get
-from accounts.services import user_signup, user_update_profile
+from accounts.services import (
+    auth_logout,
+    auth_token_refresh,
+    user_password_change,
+    user_signup,
+    user_update_profile,
+)
 from penalties.selectors import user_penalty_count
 
 ERROR_SCHEMA = inline_serializer(
@@ -47,8 +54,6 @@ def _with_penalties(user) -> dict:
 class SignupApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
     class SignupInput(serializers.Serializer):
         email = serializers.CharField(max_length=254)
@@ -59,7 +64,7 @@ class SignupApi(APIView):
         operation_id="auth_signup",
         tags=["auth"],
         request=SignupInput,
-        responses={201: MeOutput, 400: ERROR_SCHEMA},
+        responses={201: MeOutput, 400: ERROR_SCHEMA, 429: ERROR_SCHEMA},
         examples=[
             OpenApiExample(
                 "signup",
@@ -79,25 +84,98 @@ class SignupApi(APIView):
         ],
     )
     def post(self, request):
+        signup_rate_check(request)
         data = self.SignupInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = user_signup(**data.validated_data)
         return Response(MeOutput(_with_penalties(user)).data, status=status.HTTP_201_CREATED)
 
 
+class TokenPairOutput(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
 class TokenApi(TokenObtainPairView):
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    """Email + password → a token pair. Failed attempts count per account and per client
+    address (``accounts.login_limits``); past the limit every attempt, even with the right
+    password, gets 429 ``login_locked`` with when to retry."""
 
-    @extend_schema(operation_id="auth_token", tags=["auth"])
+    throttle_classes: list = []
+
+    @extend_schema(
+        operation_id="auth_token",
+        tags=["auth"],
+        responses={200: TokenPairOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 429: ERROR_SCHEMA},
+    )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            if was_locked_out(request):
+                raise lockout_error(request) from None
+            raise
 
 
-class TokenRefreshApi(TokenRefreshView):
-    @extend_schema(operation_id="auth_token_refresh", tags=["auth"])
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+class RefreshInput(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2000)
+
+
+class TokenRefreshApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="auth_token_refresh",
+        tags=["auth"],
+        request=RefreshInput,
+        responses={200: TokenPairOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA},
+        description="새 access와 새 refresh를 받아요. 쓴 refresh는 그 자리에서 폐기돼요 "
+        "(같은 refresh를 다시 쓰면 401).",
+    )
+    def post(self, request):
+        data = RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(TokenPairOutput(auth_token_refresh(**data.validated_data)).data)
+
+
+class LogoutApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="auth_logout",
+        tags=["auth"],
+        request=RefreshInput,
+        responses={205: None, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA},
+        description="이 refresh 토큰을 폐기해요. 이후 그 토큰으로는 갱신할 수 없어요(401).",
+    )
+    def post(self, request):
+        data = RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        auth_logout(**data.validated_data)
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+class PasswordChangeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class PasswordChangeInput(serializers.Serializer):
+        old_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+        new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+    @extend_schema(
+        operation_id="me_password_change",
+        tags=["me"],
+        request=PasswordChangeInput,
+        responses={204: None, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA},
+        description="비밀번호를 바꿔요. 이 사용자의 모든 refresh 토큰이 폐기돼요.",
+    )
+    def post(self, request):
+        data = self.PasswordChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_password_change(user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

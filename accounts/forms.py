@@ -41,3 +41,21 @@ class HomeForm(forms.Form):
 
 class NicknameForm(forms.Form):
     nickname = forms.CharField(label=_("닉네임"), max_length=20)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("지금 비밀번호"), widget=forms.PasswordInput, max_length=128
+    )
+    new_password = forms.CharField(
+        label=_("새 비밀번호"), widget=forms.PasswordInput, max_length=128
+    )
+    new_password_confirm = forms.CharField(
+        label=_("새 비밀번호 확인"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") != cleaned.get("new_password_confirm"):
+            self.add_error("new_password_confirm", _("새 비밀번호가 서로 달라요."))
+        return cleaned

@@ -1,4 +1,4 @@
-"""Account writes: signup and profile changes."""
+"""Account writes: signup, profile and password changes, refresh tokens (rotate, revoke)."""
 
 import re
 
@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from common.errors import DomainError
@@ -25,32 +28,41 @@ def _normalize_email(email: str) -> str:
     return email
 
 
-def _check_nickname(nickname: str, *, exclude_user_id: int | None = None) -> str:
+def _check_nickname_format(nickname: str) -> str:
     nickname = (nickname or "").strip()
     if not NICKNAME_RE.match(nickname):
         raise DomainError(
             "nickname_invalid",
             _("닉네임은 2~20자의 한글, 영문, 숫자, 밑줄(_)만 쓸 수 있어요."),
         )
+    return nickname
+
+
+def _check_nickname_free(nickname: str, *, exclude_user_id: int | None = None) -> None:
     taken = User.objects.filter(nickname__iexact=nickname)
     if exclude_user_id is not None:
         taken = taken.exclude(pk=exclude_user_id)
     if taken.exists():
         raise DomainError("nickname_taken", _("이미 사용 중인 닉네임이에요."))
+
+
+def _check_nickname(nickname: str, *, exclude_user_id: int | None = None) -> str:
+    nickname = _check_nickname_format(nickname)
+    _check_nickname_free(nickname, exclude_user_id=exclude_user_id)
     return nickname
 
 
 def user_signup(*, email: str, password: str, nickname: str) -> User:
+    """Create an account. The checks run in an order that reveals as little as possible about
+    other people's accounts: the password is judged before anything is looked up, so only a
+    complete, acceptable signup learns that an email is taken (and signups are rate-limited
+    per client address, ``accounts.login_limits.signup_rate_check``)."""
     email = _normalize_email(email)
-    nickname = _check_nickname(nickname)
+    nickname = _check_nickname_format(nickname)
+    _validate_password(password, User(email=email, nickname=nickname))
+    _check_nickname_free(nickname)
     if User.objects.filter(email=email).exists():
         raise DomainError("email_taken", _("이미 가입된 이메일이에요."))
-    try:
-        validate_password(password, user=User(email=email, nickname=nickname))
-    except DjangoValidationError as exc:
-        raise DomainError(
-            "password_invalid", " ".join(exc.messages), details={"password": exc.messages}
-        ) from None
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, nickname=nickname)
@@ -111,3 +123,88 @@ def user_update_profile(
     for field, value in changes.items():
         setattr(user, field, value)
     return user
+
+
+# --- passwords and tokens ---------------------------------------------------------------------
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise DomainError(
+            "password_invalid", " ".join(exc.messages), details={"password": exc.messages}
+        ) from None
+
+
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Set a new password; every refresh token of the user stops working (the other devices
+    must log in again). The caller keeps the current page session alive if it wants to."""
+    if not user.check_password(old_password):
+        raise DomainError("wrong_password", _("지금 비밀번호가 맞지 않아요."))
+    _validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        auth_tokens_revoke_all(user_id=user.pk)
+    return user
+
+
+def auth_tokens_issue(*, user: User) -> dict[str, str]:
+    """A new refresh token (recorded as outstanding, so it can be revoked) and its access."""
+    refresh = RefreshToken.for_user(user)
+    return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+def _invalid_token() -> DomainError:
+    return DomainError(
+        "token_not_valid",
+        _("로그인이 만료되었거나 취소되었어요. 다시 로그인해 주세요."),
+        status=401,
+    )
+
+
+def _parse_refresh(raw: str) -> RefreshToken:
+    """A refresh token that is well signed, unexpired and not revoked; else 401."""
+    try:
+        return RefreshToken(raw)
+    except TokenError:
+        raise _invalid_token() from None
+
+
+def _revoke(refresh: RefreshToken) -> bool:
+    """Revoke this refresh token; False if it already was (used or revoked before)."""
+    _blacklisted, created = refresh.blacklist()  # get_or_create on a unique row
+    return created
+
+
+def auth_token_refresh(*, refresh: str) -> dict[str, str]:
+    """Trade a refresh token for a new access token and a new refresh token (rotation).
+
+    The presented token is revoked in the same transaction; the unique blacklist row decides
+    between two concurrent uses of one token, so a stolen token used after its owner (or the
+    owner after the thief) gets 401 and never a second pair.
+    """
+    token = _parse_refresh(refresh)
+    with transaction.atomic():
+        user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
+        if user is None:  # deleted or deactivated since the token was issued
+            raise _invalid_token()
+        if not _revoke(token):
+            raise _invalid_token()
+        return auth_tokens_issue(user=user)
+
+
+def auth_logout(*, refresh: str) -> None:
+    """Revoke a refresh token: from now on it gets 401 (as a token already revoked does)."""
+    with transaction.atomic():
+        _revoke(_parse_refresh(refresh))
+
+
+def auth_tokens_revoke_all(*, user_id: int) -> int:
+    """Revoke every refresh token of the user still outstanding; returns how many."""
+    live = OutstandingToken.objects.filter(user_id=user_id, blacklistedtoken__isnull=True)
+    revoked = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+    return len(revoked)

@@ -9,13 +9,16 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.me, name="me"),
-    path("users/<int:user_id>/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password"),
+    path("users/<id:user_id>/", views.profile, name="profile"),
 ]
 
 api_urlpatterns = [
     path("auth/signup", api.SignupApi.as_view(), name="api-signup"),
     path("auth/token", api.TokenApi.as_view(), name="api-token"),
     path("auth/token/refresh", api.TokenRefreshApi.as_view(), name="api-token-refresh"),
+    path("auth/logout", api.LogoutApi.as_view(), name="api-logout"),
+    path("me/password", api.PasswordChangeApi.as_view(), name="api-me-password"),
     path("me", api.MeApi.as_view(), name="api-me"),
-    path("users/<int:user_id>", api.UserDetailApi.as_view(), name="api-user"),
+    path("users/<id:user_id>", api.UserDetailApi.as_view(), name="api-user"),
 ]

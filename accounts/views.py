@@ -1,7 +1,7 @@
 """Account pages: signup, login, logout, my page (home address), public profiles."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,9 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import HomeForm, LoginForm, NicknameForm, SignupForm
+from accounts.forms import HomeForm, LoginForm, NicknameForm, PasswordChangeForm, SignupForm
+from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
 from accounts.selectors import user_get
-from accounts.services import user_signup, user_update_profile
+from accounts.services import user_password_change, user_signup, user_update_profile
 from common.errors import DomainError
 from penalties.selectors import user_penalty_count
 
@@ -22,6 +23,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            signup_rate_check(request)
+        except DomainError as error:
+            form.is_valid()
+            form.add_error(None, error.message)
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_signup(
@@ -49,9 +57,21 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """Failed attempts count per account and per client address (``accounts.login_limits``);
+    a locked-out attempt, right password or not, says until when (429)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        if not was_locked_out(self.request):
+            return super().form_invalid(form)
+        form.errors.clear()
+        form.add_error(None, lockout_error(self.request).message)
+        response = super().form_invalid(form)
+        response.status_code = 429
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -96,6 +116,32 @@ def me(request: HttpRequest) -> HttpResponse:
             "penalty_count": user_penalty_count(user_id=user.pk),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """A new password; other browsers and apps must log in again (their sessions end with the
+    password's hash, their refresh tokens are revoked), this browser stays logged in."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as error:
+            field = "old_password" if error.code == "wrong_password" else "new_password"
+            for message in error.details.get("password", [error.message]):
+                form.add_error(field, message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(
+                request, _("비밀번호를 바꿨어요. 다른 기기에서는 다시 로그인해 주세요.")
+            )
+            return redirect("accounts:me")
+    return render(request, "accounts/password.html", {"form": form})
 
 
 def profile(request: HttpRequest, user_id: int) -> HttpResponse:

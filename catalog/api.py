@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.api import ERROR_SCHEMA
 from catalog.selectors import category_list, item_get, item_search
 from common.api import Pagination
-from common.params import parse_positive_int
+from common.params import parse_positive_int, parse_text
 
 
 class CategoryOutput(serializers.Serializer):
@@ -44,7 +44,7 @@ class ItemListApi(APIView):
     )
     def get(self, request):
         items = item_search(
-            q=request.query_params.get("q", ""),
+            q=parse_text(request.query_params, "q"),
             category_id=parse_positive_int(request.query_params, "category"),
         )
         paginator = Pagination()

@@ -7,19 +7,19 @@ from django.shortcuts import render
 from catalog.models import Item
 from catalog.selectors import category_list, item_search
 from common.errors import DomainError
-from common.params import parse_positive_int
+from common.params import parse_page, parse_positive_int, parse_text
 
 
 def item_list_page(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    error = None
-    category_id = None
+    error, q, category_id, number = None, "", None, 1
     try:
+        q = parse_text(request.GET, "q")
         category_id = parse_positive_int(request.GET, "category")
+        number = parse_page(request.GET)
         items = item_search(q=q, category_id=category_id)
     except DomainError as exc:
         error, items = exc.message, Item.objects.none()
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = Paginator(items, 30).get_page(number)
     return render(
         request,
         "catalog/list.html",
@@ -30,4 +30,5 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
             "categories": category_list(max_depth=2),
             "error": error,
         },
+        status=400 if error else 200,
     )

@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 from accounts.api import ERROR_SCHEMA
 from chat.selectors import chat_history
 from chat.serializers import message_payload
-from common.errors import DomainError
 from common.params import parse_positive_int
 
 MESSAGE_SCHEMA = inline_serializer(
@@ -58,9 +57,7 @@ class PartyMessagesApi(APIView):
     )
     def get(self, request, party_id: int):
         before_id = parse_positive_int(request.query_params, "before_id")
-        limit = parse_positive_int(request.query_params, "limit") or 50
-        if limit > 100:
-            raise DomainError("invalid_limit", "limit은 100 이하여야 해요.")
+        limit = parse_positive_int(request.query_params, "limit", maximum=100, default=50)
         messages = chat_history(
             party_id=party_id, user=request.user, before_id=before_id, limit=limit + 1
         )

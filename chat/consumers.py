@@ -26,6 +26,7 @@ from chat.hub import chat_hub
 from chat.selectors import chat_access_check
 from chat.services import MessageDraft
 from common.errors import DomainError
+from common.transport import pending_output_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class StompConsumer(AsyncWebsocketConsumer):
         self.subscriptions: dict[str, int] = {}  # subscription id -> party id
         self.send_limiter = RateLimiter(limits["messages_per_second"], limits["message_burst"])
         self.frame_limiter = RateLimiter(limits["frames_per_second"], limits["frame_burst"])
+        self.max_pending_output = limits["max_pending_output_bytes"]
         self.last_received = time.monotonic()
         self.heartbeat_tasks: list[asyncio.Task] = []
         await self.accept(subprotocol=chosen)
@@ -192,6 +194,10 @@ class StompConsumer(AsyncWebsocketConsumer):
         if match is None:
             raise stomp.StompProtocolError(f"unknown destination {destination!r}")
         party_id = int(match.group(1))
+        if party_id in self.subscriptions.values():
+            raise DomainError("already_subscribed", "이미 구독 중인 채팅방이에요")
+        if len(self.subscriptions) >= settings.CHAT_LIMITS["max_subscriptions"]:
+            raise DomainError("too_many_subscriptions", "한 연결에서 구독할 수 있는 방이 넘쳤어요")
         await in_thread(chat_access_check)(party_id=party_id, user=self.user)
         # Recorded first: disconnect() (handled after this frame, never during it) removes
         # every recorded subscription from the hub.
@@ -234,12 +240,21 @@ class StompConsumer(AsyncWebsocketConsumer):
         """The hub ended this subscription: its member left the party."""
         self.subscriptions.pop(sub_id, None)
 
-    async def send_frame(self, frame: stomp.Frame) -> None:
-        await self.send_data(stomp.as_websocket_data(frame))
+    async def send_frame(self, frame: stomp.Frame, *, last: bool = False) -> None:
+        await self.send_data(stomp.as_websocket_data(frame), last=last)
 
-    async def send_data(self, data: str | bytes) -> None:
-        """Send one serialized frame (the hub serializes a MESSAGE once for many)."""
+    async def send_data(self, data: str | bytes, *, last: bool = False) -> None:
+        """Send one serialized frame (the hub serializes a MESSAGE once for many).
+
+        A client that has left more than ``max_pending_output_bytes`` unread gets ERROR
+        ``slow consumer`` and is closed, instead of the server buffering without end.
+        ``last`` is the ERROR before a close: it is sent whatever the backlog."""
         if self.closing:
+            return
+        pending = pending_output_bytes(self.base_send)
+        if not last and pending is not None and pending > self.max_pending_output:
+            logger.info("STOMP session %s: %d bytes unread, closing", self.session_id, pending)
+            await self.fail("slow consumer: too much unread output", code="slow_consumer")
             return
         if isinstance(data, str):
             await self.send(text_data=data)
@@ -258,7 +273,7 @@ class StompConsumer(AsyncWebsocketConsumer):
         if code:
             frame.headers.append(("code", code))
         logger.info("STOMP error for session %s: %s", getattr(self, "session_id", "-"), message)
-        await self.send_frame(frame)
+        await self.send_frame(frame, last=True)
         await self.shut()
 
     async def shut(self) -> None:

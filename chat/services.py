@@ -14,6 +14,7 @@ from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ChatRoom, MessageType
 from chat.serializers import message_payload
 from common.errors import Conflict, DomainError, PermissionDenied
 from common.events import emit
+from common.params import clean_text
 from parties.selectors import members_among
 
 
@@ -59,6 +60,9 @@ def _clean_content(content: str) -> str:
     content = (content or "").strip()
     if not content:
         raise DomainError("message_empty", _("메시지를 입력해 주세요."))
+    # A NUL or a lone surrogate cannot be stored: refused here, it never fails the batch it
+    # would have been stored with (other members' messages).
+    clean_text(content, code="message_invalid")
     if len(content) > MAX_MESSAGE_LENGTH:
         raise DomainError(
             "message_too_long",

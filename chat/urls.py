@@ -8,7 +8,7 @@ urlpatterns: list = []
 
 api_urlpatterns = [
     path(
-        "parties/<int:party_id>/messages",
+        "parties/<id:party_id>/messages",
         api.PartyMessagesApi.as_view(),
         name="api-party-messages",
     ),

@@ -3,15 +3,17 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import DomainError
+from common.errors import NotFound as DomainNotFound
+from common.params import parse_page, parse_positive_int
 
 # DRF exception class -> our stable error code.
 _DRF_CODES = {
@@ -40,7 +42,10 @@ def _first_message(detail: Any) -> str:
 
 
 def error_response(error: DomainError) -> Response:
-    return Response(error.as_dict(), status=error.status)
+    response = Response(error.as_dict(), status=error.status)
+    if "retry_after_seconds" in error.details:
+        response["Retry-After"] = str(error.details["retry_after_seconds"])
+    return response
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -75,9 +80,25 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 class Pagination(PageNumberPagination):
+    """Counted pages (``count``, ``next``, ``previous``, ``results``); ``page`` and
+    ``page_size`` go through the project's one parser (400 with a code for bad values, 404
+    for a page past the end), not DRF's, which answered English text."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        number, size = page_window(
+            request, default_size=self.page_size, max_size=self.max_page_size
+        )
+        paginator = self.django_paginator_class(queryset, size)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage:
+            raise DomainNotFound("not_found", _("페이지가 없어요.")) from None
+        self.request = request
+        return list(self.page)
 
     def get_paginated_response(self, data: list) -> Response:
         return Response(
@@ -95,14 +116,12 @@ class Pagination(PageNumberPagination):
 
 
 def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tuple[int, int]:
-    """(page number, page size) from ``?page=&page_size=``, as ``Pagination`` reads them."""
-    raw_page = request.query_params.get("page", "1")
-    raw_size = request.query_params.get("page_size", str(default_size))
-    if not raw_page.isdigit() or int(raw_page) < 1:
-        raise DomainError("invalid_page", _("page는 1 이상의 정수여야 해요."))
-    if not raw_size.isdigit() or int(raw_size) < 1:
-        raise DomainError("invalid_page_size", _("page_size는 1 이상의 정수여야 해요."))
-    return int(raw_page), min(int(raw_size), max_size)
+    """(page number, page size) from ``?page=&page_size=``; a size above ``max_size`` is
+    served as ``max_size``."""
+    params = request.query_params
+    page = parse_page(params)
+    size = parse_positive_int(params, "page_size", default=default_size)
+    return page, min(size, max_size)
 
 
 def page_links_response(request, *, page: int, has_next: bool, results: list) -> Response:
@@ -111,7 +130,7 @@ def page_links_response(request, *, page: int, has_next: bool, results: list) ->
     from rest_framework.utils.urls import remove_query_param, replace_query_param
 
     if page > 1 and not results:
-        raise NotFound(_("페이지가 없어요."))
+        raise DomainNotFound("not_found", _("페이지가 없어요."))
     url = request.build_absolute_uri()
     next_link = replace_query_param(url, "page", page + 1) if has_next else None
     if page <= 1:

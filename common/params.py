@@ -1,6 +1,13 @@
-"""Query-parameter parsing shared by API views and pages, with domain error codes."""
+"""The one place query parameters (and path ids) are parsed, for API views and pages alike.
+
+Every refusal is a ``DomainError`` with a code and a Korean message (400), never an exception
+from ``int()`` or the database: integers are ASCII digits only (``str.isdigit`` also accepts
+"²" and "٣", which ``int()`` refuses), bounded so that no value overflows a PostgreSQL bigint,
+and text may hold neither NUL (PostgreSQL refuses it) nor lone surrogates (not encodable).
+"""
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,11 +23,13 @@ class Point:
     radius_km: float
 
 
+_ASCII_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+
+
 def _float(raw: str, code: str, message: str) -> float:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise DomainError(code, message, details={"value": raw}) from None
+    if len(raw) > 40 or not _ASCII_FLOAT.fullmatch(raw.strip()):
+        raise DomainError(code, message, details={"value": raw[:40]})
+    value = float(raw)
     if not math.isfinite(value):
         raise DomainError(code, message, details={"value": raw})
     return value
@@ -58,10 +67,70 @@ def parse_point(params, *, required: bool = False) -> Point | None:
     return Point(lat, lng, radius_km)
 
 
-def parse_positive_int(params, name: str) -> int | None:
+# Beyond any row id; every id and count parsed here stays far below a bigint's 2**63 - 1.
+MAX_ID = 2**62
+# Deep enough for any list a person pages through; keeps OFFSET arithmetic small.
+MAX_PAGE = 10_000
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class IdConverter:
+    """``<id:name>`` in URL patterns: a positive row id in ASCII digits below ``MAX_ID``.
+    Anything else does not match the route (a 404, JSON under /api/)."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+def ascii_int(raw: str) -> int | None:
+    """The integer ``raw`` spells in ASCII digits, or None (signs, spaces, other scripts)."""
+    return int(raw) if _ASCII_DIGITS.fullmatch(raw) else None
+
+
+def parse_positive_int(
+    params, name: str, *, maximum: int = MAX_ID, default: int | None = None
+) -> int | None:
+    """``name`` as an integer from 1 to ``maximum``; ``default`` when absent or empty."""
     raw = params.get(name, "")
     if raw == "":
-        return None
-    if not raw.isdigit() or int(raw) < 1 or int(raw) > 2**62:
-        raise DomainError(f"invalid_{name}", _("%(name)s는 양의 정수여야 해요.") % {"name": name})
-    return int(raw)
+        return default
+    value = ascii_int(raw)
+    if value is None or not 1 <= value <= maximum:
+        raise DomainError(
+            f"invalid_{name}",
+            _("%(name)s는 1부터 %(max)s까지의 정수여야 해요.") % {"name": name, "max": maximum},
+            details={"max": maximum},
+        )
+    return value
+
+
+def clean_text(value: str, *, code: str = "invalid_text") -> str:
+    """``value`` if it is text PostgreSQL can store, else a refusal with ``code``."""
+    if "\x00" in value or _SURROGATES.search(value):
+        raise DomainError(code, _("쓸 수 없는 문자(NUL 등)가 들어 있어요."))
+    return value
+
+
+def parse_text(params, name: str, *, max_length: int = 100) -> str:
+    """``name`` stripped and cut to ``max_length``; refused if it holds NUL or surrogates."""
+    return clean_text(params.get(name, ""), code=f"invalid_{name}").strip()[:max_length]
+
+
+def parse_page(params) -> int:
+    return parse_positive_int(params, "page", maximum=MAX_PAGE, default=1)
+
+
+def parse_flag(params, name: str) -> bool:
+    """``1``/``true``/``yes`` (any case) is on; absent, empty, ``0``/``false``/``no`` off."""
+    raw = params.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise DomainError(f"invalid_{name}", _("%(name)s는 1 또는 0이어야 해요.") % {"name": name})

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.selectors import category_list, item_get
 from common.errors import DomainError
-from common.params import parse_point, parse_positive_int
+from common.params import parse_page, parse_point, parse_positive_int, parse_text
 from markets.districts import DISTRICTS
 from parties.selectors import party_nearby
 from parties.views import decorate_parties
@@ -124,20 +124,19 @@ def home(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         errors.append(error.message)
 
-    item, item_id, category_id = None, None, None
+    item, item_id, category_id, q, number = None, None, None, "", 1
     try:
         item_id = parse_positive_int(params, "item")
         category_id = parse_positive_int(params, "category")
+        q = parse_text(params, "q", max_length=50)
+        number = parse_page(params)
         if item_id is not None:
             item = item_get(item_id=item_id)
     except DomainError as error:
         errors.append(error.message)
-    q = params.get("q", "").strip()[:50]
 
     page = None
     if point is not None:
-        raw_page = params.get("page", "")
-        number = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
         parties = party_nearby(
             point=point,
             item_id=item_id,
@@ -177,6 +176,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "area_groups": _area_groups(),
             "map_data": _map_data(point, page.object_list) if page is not None else None,
         },
+        status=400 if errors else 200,
     )
 
 

@@ -14,7 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
-from chat.auth import BrowserOriginValidator, QueryTokenAuthMiddleware  # noqa: E402
+from chat.auth import QueryTokenAuthMiddleware, SameOriginWebsocket  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from notifications.stream import notification_stream  # noqa: E402
 
@@ -28,7 +28,7 @@ application = ProtocolTypeRouter(
             ]
         ),
         # Origin check, then the session cookie, then an optional ?token= JWT.
-        "websocket": BrowserOriginValidator(
+        "websocket": SameOriginWebsocket(
             AuthMiddlewareStack(QueryTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }

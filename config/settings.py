@@ -107,11 +107,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "channels",
     "django_celery_beat",
+    "axes",
     "common",
     "accounts",
     "markets",
@@ -133,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.security.ContentSecurityPolicyMiddleware",
+    "common.error_pages.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,17 +204,24 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering-index INCLUDE columns are a PostgreSQL optimisation; SQLite ignores them harmlessly.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+SILENCED_SYSTEM_CHECKS = [
+    "models.W040",
+    # axes' middleware only turns the lockout flag into a response; the login page and the
+    # token API do that themselves (accounts/views.py, accounts/api.py), in Korean.
+    "axes.W002",
+]
 
 # --- Cache, channel layer, Celery ---------------------------------------------------------
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis behind a circuit breaker (common/cache.py): a Redis that is down
+            # or blackholed costs a request at most one of these timeouts.
+            "BACKEND": "common.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
             },
             "KEY_PREFIX": "gonggu",
         }
@@ -285,6 +297,22 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Failed logins (page and API) are limited per account and per client address by
+# django-axes (accounts/login_limits.py): its backend refuses locked-out attempts before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # PostgreSQL: works without Redis
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_USERNAME_CALLABLE = "accounts.login_limits.login_username"
+AXES_CLIENT_IP_CALLABLE = "common.net.request_client_address"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -338,6 +366,36 @@ if not DEV_MODE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto are believed
+# (``common.net``): how many (nginx alone: 1), or the networks they are in. Default: none, so
+# the client is the connection's peer and a client cannot choose its own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_CIDRS = env.list("TRUSTED_PROXY_CIDRS", default=[])
+if TRUSTED_PROXY_COUNT and TRUSTED_PROXY_CIDRS:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_PROXY_CIDRS, not both")
+
+# Content-Security-Policy on every page (django-csp; common/security.py adds this request's
+# WebSocket origin to connect-src). Scripts, styles and fonts from this site only: no inline
+# script anywhere (data reaches scripts as json_script islands and data-* attributes); map
+# tiles from OpenStreetMap; connections to this site only.
+MAP_TILE_ORIGIN = "https://tile.openstreetmap.org"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", MAP_TILE_ORIGIN],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # CORS: explicit origins only; credentials allowed only for those origins, never for "*".
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True
@@ -354,7 +412,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="30/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -362,6 +419,11 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": True,
+    # Refresh tokens are single-use: each refresh returns a new one and revokes the one used
+    # (accounts.services.auth_token_refresh), so a leaked token stops working once either
+    # side uses it; logout and a password change revoke them outright.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gonggu API",
@@ -399,8 +461,17 @@ CHAT_LIMITS = {
     "frames_per_second": env.float("CHAT_FRAMES_PER_SECOND", default=50.0),
     "frame_burst": env.int("CHAT_FRAME_BURST", default=100),
     "heartbeat_ms": env.int("CHAT_HEARTBEAT_MS", default=10_000),
+    # One subscription per destination and this many in all: a connection cannot turn one
+    # message into a thousand frames.
+    "max_subscriptions": env.int("CHAT_MAX_SUBSCRIPTIONS", default=20),
+    # Output the server holds for a client that does not read: past this, ERROR
+    # "slow consumer" and close (the client reconnects and fills the gap from history).
+    "max_pending_output_bytes": env.int("CHAT_MAX_PENDING_OUTPUT_BYTES", default=256 * 1024),
 }
 PENALTY_BLOCK_THRESHOLD = env.int("PENALTY_BLOCK_THRESHOLD", default=3)
+# Signup attempts (page and API) per client address per hour: enough for a family behind
+# one router, too few to probe which emails are registered.
+SIGNUP_ATTEMPTS_PER_HOUR = env.int("SIGNUP_ATTEMPTS_PER_HOUR", default=20)
 
 LOGGING = {
     "version": 1,
@@ -412,5 +483,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # pika logs every connection step at INFO; the relay logs what matters.
         "pika": {"level": "WARNING"},
+        # axes logs every failed login at INFO and WARNING; lockouts are what matters.
+        "axes": {"level": "ERROR"},
     },
 }

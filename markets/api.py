@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ERROR_SCHEMA
 from common.api import Pagination
-from common.params import parse_point
+from common.params import parse_point, parse_text
 from markets.selectors import market_get, market_list
 
 
@@ -65,7 +65,7 @@ class MarketListApi(APIView):
     )
     def get(self, request):
         markets = market_list(
-            q=request.query_params.get("q", "")[:100], near=parse_point(request.query_params)
+            q=parse_text(request.query_params, "q"), near=parse_point(request.query_params)
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(markets, request, view=self)

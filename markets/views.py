@@ -6,27 +6,28 @@ from django.shortcuts import render
 
 from common.errors import DomainError
 from common.geo import DEFAULT_RADIUS_KM
-from common.params import Point, parse_point
+from common.params import Point, parse_page, parse_point, parse_text
 from markets.selectors import market_get, market_list
 
 
 def market_list_page(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    error = None
-    near = None
+    error, q, near, number = None, "", None, 1
     try:
+        q = parse_text(request.GET, "q")
         near = parse_point(request.GET)
+        number = parse_page(request.GET)
     except DomainError as exc:
         error = exc.message
     user = request.user
     wants_home = request.GET.get("near") == "home" and user.is_authenticated and user.has_home
     if near is None and wants_home:
         near = Point(user.lat, user.lng, DEFAULT_RADIUS_KM)
-    page = Paginator(market_list(q=q, near=near), 20).get_page(request.GET.get("page"))
+    page = Paginator(market_list(q=q, near=near), 20).get_page(number)
     return render(
         request,
         "markets/list.html",
         {"page": page, "q": q, "near": near, "error": error},
+        status=400 if error else 200,
     )
 
 

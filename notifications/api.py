@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ERROR_SCHEMA
 from common.api import Pagination
+from common.params import parse_flag
 from notifications import services
 from notifications.selectors import favorites_of, notifications_for, unread_count
 
@@ -107,7 +108,7 @@ class NotificationListApi(APIView):
         responses={200: NotificationOutput(many=True), 401: ERROR_SCHEMA},
     )
     def get(self, request):
-        unread_only = request.query_params.get("unread", "") in ("1", "true", "yes")
+        unread_only = parse_flag(request.query_params, "unread")
         notifications = notifications_for(user_id=request.user.pk, unread_only=unread_only)
         paginator = Pagination()
         page = paginator.paginate_queryset(notifications, request, view=self)

@@ -24,6 +24,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from accounts.tokens import bearer_token, user_for_token_sync
+from common.params import ascii_int
+from common.security import stream_security_headers
 from notifications.hub import hub
 from notifications.selectors import notifications_after
 from notifications.services import notification_payload
@@ -46,10 +48,10 @@ def _last_event_id(headers: dict[bytes, bytes], query: dict[str, list[str]]) -> 
     value = raw.decode("latin-1") if raw is not None else (query.get("last_event_id") or [None])[0]
     if value is None or value.strip() == "":
         return None
-    value = value.strip()
-    if not value.isdigit() or int(value) > MAX_EVENT_ID:
+    parsed = ascii_int(value.strip())
+    if parsed is None or parsed > MAX_EVENT_ID:
         raise ValueError(value)
-    return int(value)
+    return parsed
 
 
 async def _error(send, status: int, code: str, message: str) -> None:
@@ -58,7 +60,10 @@ async def _error(send, status: int, code: str, message: str) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json; charset=utf-8")],
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                *stream_security_headers(),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body.encode()})
@@ -102,6 +107,7 @@ async def notification_stream(scope, receive, send) -> None:
                     (b"content-type", b"text/event-stream; charset=utf-8"),
                     (b"cache-control", b"no-cache"),
                     (b"x-accel-buffering", b"no"),  # proxies must not buffer the stream
+                    *stream_security_headers(),
                 ],
             }
         )

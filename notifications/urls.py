@@ -8,32 +8,32 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("favorites/", views.favorites, name="favorites"),
     path(
-        "favorites/markets/<int:object_id>/toggle",
+        "favorites/markets/<id:object_id>/toggle",
         views.favorite_toggle,
         {"kind": "market"},
         name="favorite-market-toggle",
     ),
     path(
-        "favorites/items/<int:object_id>/toggle",
+        "favorites/items/<id:object_id>/toggle",
         views.favorite_toggle,
         {"kind": "item"},
         name="favorite-item-toggle",
     ),
-    path("<int:notification_id>/open", views.notification_open, name="open"),
+    path("<id:notification_id>/open", views.notification_open, name="open"),
     path("read-all", views.notifications_read_all, name="read-all"),
 ]
 
 api_urlpatterns = [
     path("me/favorites", api.MyFavoritesApi.as_view(), name="api-me-favorites"),
     path(
-        "markets/<int:market_id>/favorite",
+        "markets/<id:market_id>/favorite",
         api.MarketFavoriteApi.as_view(),
         name="api-market-favorite",
     ),
-    path("items/<int:item_id>/favorite", api.ItemFavoriteApi.as_view(), name="api-item-favorite"),
+    path("items/<id:item_id>/favorite", api.ItemFavoriteApi.as_view(), name="api-item-favorite"),
     path("notifications", api.NotificationListApi.as_view(), name="api-notifications"),
     path(
-        "notifications/<int:notification_id>/read",
+        "notifications/<id:notification_id>/read",
         api.NotificationReadApi.as_view(),
         name="api-notification-read",
     ),

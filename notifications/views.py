@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import item_get
 from common.errors import NotFound
+from common.params import parse_flag, parse_page
 from markets.selectors import market_get
 from notifications import services
 from notifications.selectors import favorites_of, notifications_for, unread_count
 
 PAGE_SIZE = 20
-MAX_ID = 2**62  # beyond any row id; keeps huge numbers away from the database
 
 # What each kind of notification is called in the inbox (presentation only).
 TYPE_LABELS = {
@@ -84,9 +84,9 @@ def _local_url(url: str, fallback: str) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    unread_only = request.GET.get("unread") == "1"
+    unread_only = parse_flag(request.GET, "unread")
     notifications = notifications_for(user_id=request.user.pk, unread_only=unread_only)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(notifications, PAGE_SIZE).get_page(parse_page(request.GET))
     for notification in page:
         notification.label = TYPE_LABELS.get(notification.type, _("알림"))
         notification.message = notification.data.get("message") or notification.data.get(
@@ -116,8 +116,6 @@ def favorite_toggle(request: HttpRequest, kind: str, object_id: int) -> HttpResp
     """Heart button: ``favorite=1`` favorites, ``favorite=0`` stops; both are idempotent, so a
     double submit or a stale page lands in the state the button showed."""
     spec = FAVORITE_KINDS[kind]
-    if not 0 < object_id < MAX_ID:
-        raise Http404
     if not request.user.is_authenticated:
         # Logging in comes back to the page the heart was on (this URL only takes POSTs).
         return redirect_to_login(_safe_next(request, spec["page"](object_id)))
@@ -140,8 +138,6 @@ def favorite_toggle(request: HttpRequest, kind: str, object_id: int) -> HttpResp
 @require_POST
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read, then go where it points (its party)."""
-    if not 0 < notification_id < MAX_ID:
-        raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("notifications:inbox"))
     try:

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ERROR_SCHEMA
 from common.api import page_links_response, page_window
-from common.params import parse_point, parse_positive_int
+from common.params import parse_point, parse_positive_int, parse_text
 from markets.api import NEAR_PARAMETERS
 from parties import services
 from parties.selectors import party_get, party_members, party_membership, party_nearby, user_parties
@@ -235,7 +235,7 @@ class PartyNearbyApi(APIView):
             point=parse_point(params, required=True),
             item_id=parse_positive_int(params, "item"),
             category_id=parse_positive_int(params, "category"),
-            q=params.get("q", ""),
+            q=parse_text(params, "q"),
             offset=(page - 1) * page_size,
             limit=page_size + 1,  # one more tells whether a next page exists
         )

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.params import MAX_ID
 from parties.models import MAX_CAPACITY, MIN_CAPACITY
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_QUANTITY = 1_000_000  # as the API accepts
-MAX_ID = 2**62  # beyond any row id; keeps huge numbers away from the database
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -7,9 +7,9 @@ app_name = "parties"
 urlpatterns = [
     path("new/", views.party_create_page, name="create"),
     path("mine/", views.my_parties_page, name="mine"),
-    path("<int:party_id>/", views.party_detail_page, name="detail"),
+    path("<id:party_id>/", views.party_detail_page, name="detail"),
     re_path(
-        r"^(?P<party_id>[0-9]+)/(?P<action>join|leave|close|cancel|complete)/$",
+        r"^(?P<party_id>[1-9][0-9]{0,17})/(?P<action>join|leave|close|cancel|complete)/$",
         views.party_action,
         name="action",
     ),
@@ -18,13 +18,13 @@ urlpatterns = [
 api_urlpatterns = [
     path("parties", api.PartyCreateApi.as_view(), name="api-party-create"),
     path("parties/nearby", api.PartyNearbyApi.as_view(), name="api-parties-nearby"),
-    path("parties/<int:party_id>", api.PartyDetailApi.as_view(), name="api-party"),
-    path("parties/<int:party_id>/join", api.PartyJoinApi.as_view(), name="api-party-join"),
-    path("parties/<int:party_id>/leave", api.PartyLeaveApi.as_view(), name="api-party-leave"),
-    path("parties/<int:party_id>/close", api.PartyCloseApi.as_view(), name="api-party-close"),
-    path("parties/<int:party_id>/cancel", api.PartyCancelApi.as_view(), name="api-party-cancel"),
+    path("parties/<id:party_id>", api.PartyDetailApi.as_view(), name="api-party"),
+    path("parties/<id:party_id>/join", api.PartyJoinApi.as_view(), name="api-party-join"),
+    path("parties/<id:party_id>/leave", api.PartyLeaveApi.as_view(), name="api-party-leave"),
+    path("parties/<id:party_id>/close", api.PartyCloseApi.as_view(), name="api-party-close"),
+    path("parties/<id:party_id>/cancel", api.PartyCancelApi.as_view(), name="api-party-cancel"),
     path(
-        "parties/<int:party_id>/complete",
+        "parties/<id:party_id>/complete",
         api.PartyCompleteApi.as_view(),
         name="api-party-complete",
     ),

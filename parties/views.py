@@ -22,10 +22,10 @@ from catalog.selectors import item_get
 from chat.selectors import chat_access_check
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
-from common.params import Point
+from common.params import MAX_ID, Point, ascii_int
 from markets.selectors import market_get, market_list
 from parties import services
-from parties.forms import MAX_ID, PartyCreateForm
+from parties.forms import PartyCreateForm
 from parties.models import MembershipRole, Party, PartyStatus
 from parties.selectors import party_get, party_members, party_membership, user_parties
 from penalties.models import PenaltyReason
@@ -206,8 +206,8 @@ def _market_options(request: HttpRequest, selected_id: int | None) -> tuple[list
 
 
 def _as_id(raw) -> int | None:
-    raw = str(raw or "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < MAX_ID else None
+    value = ascii_int(str(raw or ""))
+    return value if value is not None and 0 < value < MAX_ID else None
 
 
 def _preselected(request: HttpRequest, name: str) -> int | None:

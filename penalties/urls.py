@@ -6,12 +6,12 @@ app_name = "penalties"
 
 urlpatterns = [
     path("mine/", views.my_penalties, name="mine"),
-    path("parties/<int:party_id>/attendance/", views.attendance, name="attendance"),
+    path("parties/<id:party_id>/attendance/", views.attendance, name="attendance"),
 ]
 
 api_urlpatterns = [
     path(
-        "parties/<int:party_id>/penalties",
+        "parties/<id:party_id>/penalties",
         api.PenaltyGrantApi.as_view(),
         name="api-penalty-grant",
     ),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import DomainError, NotFound
+from common.params import MAX_ID, ascii_int
 from penalties.models import PenaltyReason
 from penalties.selectors import penalties_received, user_penalty_count
 from penalties.services import penalty_grant
@@ -33,9 +34,10 @@ def attendance(request: HttpRequest, party_id: int) -> HttpResponse:
     detail_url = reverse("parties:detail", args=[party_id])
     marked = []
     for raw in request.POST.getlist("absent"):
-        if not raw.isdigit():
+        user_id = ascii_int(raw)
+        if user_id is None or user_id > MAX_ID:
             raise Http404
-        marked.append(int(raw))
+        marked.append(user_id)
     if not marked:
         messages.info(request, _("표시한 멤버가 없어요."))
         return redirect(detail_url)

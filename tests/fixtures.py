@@ -16,6 +16,7 @@ __all__ = [
     "auth_client",
     "browser_page",
     "chromium",
+    "clear_cache",
     "events",
     "password",
     "second_page",
@@ -59,10 +60,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def clear_cache() -> None:
+    """Empty this project's cache keys (its prefix only: the Redis server may be shared)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and cached values never leak from one test into the next."""
-    cache.clear()
+    from common import ratelimit
+
+    clear_cache()
+    ratelimit._local.clear()  # the per-process fallback counters
     yield
 
 

@@ -42,6 +42,7 @@ def test_new_user_without_home_opens_a_first_party(browser_page, live_server):
     page.get_by_test_id("header-create-party").click()
     expect(page.get_by_role("heading", name="파티 만들기")).to_be_visible()
     form = page.get_by_test_id("party-create-form")
+    expect(form).to_have_attribute("data-ready", "true")  # its script is listening
     home_hint = form.get_by_role("link", name="집 주소를 설정하면 근처 마트를 바로 골라 드려요.")
     expect(home_hint).to_be_visible()
 

@@ -76,6 +76,7 @@ def create_party(page, base_url: str, market, title: str) -> None:
     page.goto(f"{base_url}/markets/{market.pk}/")
     page.get_by_test_id("market-create-party").click()
     form = page.get_by_test_id("party-create-form")
+    expect(form).to_have_attribute("data-ready", "true")  # its script is listening
     expect(form.get_by_label("마트", exact=True)).to_have_value(str(market.pk))
     item_box = form.get_by_role("combobox", name="품목")
     item_box.fill("화장지")

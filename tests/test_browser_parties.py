@@ -46,6 +46,7 @@ def test_create_find_on_map_and_join_until_full(
     log_in(page_a, base, leader)
     page_a.get_by_test_id("header-create-party").click()
     form = page_a.get_by_test_id("party-create-form")
+    expect(form).to_have_attribute("data-ready", "true")  # its script is listening
     form.get_by_label("마트", exact=True).select_option(str(market.pk))
     expect(form.get_by_label("마트", exact=True).locator("option")).to_have_count(2)  # + prompt
 

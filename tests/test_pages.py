@@ -74,7 +74,7 @@ def test_item_page_searches_and_market_page_shows_demo_badge(client, content):
 
 def test_market_page_explains_bad_location_instead_of_failing(client, content):
     response = client.get(reverse("markets:list"), {"lat": "x", "lng": "127"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "위도(lat)는 숫자여야 해요." in response.content.decode()
 
 

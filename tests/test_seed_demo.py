@@ -3,8 +3,9 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as django_authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from accounts.models import User
@@ -155,6 +156,10 @@ def test_command_prints_summary_and_demo_logins():
 
 @pytest.mark.django_db
 def test_demo_users_can_log_in_and_keep_a_changed_password():
+    # As the login page does: with the request (its address counts failed logins).
+    def authenticate(**credentials):
+        return django_authenticate(RequestFactory().post("/accounts/login/"), **credentials)
+
     seed_demo_users()
     email = DEMO_USERS[0].email
 

@@ -9,11 +9,14 @@ from chat import stomp
 
 
 class RawStomp:
-    def __init__(self, url: str, *, subprotocols=("v12.stomp",), origin=None) -> None:
+    def __init__(
+        self, url: str, *, subprotocols=("v12.stomp",), origin=None, additional_headers=None
+    ) -> None:
         self.ws = connect(
             url,
             subprotocols=list(subprotocols) if subprotocols is not None else None,
             origin=origin,
+            additional_headers=additional_headers,
             open_timeout=10,
             max_size=None,
         ).__enter__()  # a long-lived connection, closed by close()

@@ -80,7 +80,13 @@ def test_outsiders_cannot_read_or_send(api_client, closed_party):
 
 
 @pytest.mark.parametrize(
-    ("content", "code"), [("   ", "message_empty"), ("가" * 1001, "message_too_long")]
+    ("content", "code"),
+    [
+        ("   ", "message_empty"),
+        ("가" * 1001, "message_too_long"),
+        ("널\x00문자", "message_invalid"),
+        ("짝 없는 \ud800", "message_invalid"),
+    ],
 )
 def test_bad_messages_are_refused_and_not_stored(closed_party, content, code):
     party, member = closed_party
@@ -138,12 +144,21 @@ def test_a_batch_stores_what_is_allowed_and_refuses_the_rest_in_order(
                 party_id=recruiting.id, user=recruiting.leader, content="아직이에요"
             ),
             services.MessageDraft(party_id=party.id, user=party.leader, content="  "),
+            # PostgreSQL cannot store a NUL: refused alone, it must not fail the batch.
+            services.MessageDraft(party_id=party.id, user=member, content="널\x00"),
             services.MessageDraft(party_id=party.id, user=party.leader, content="두 번째"),
         ]
     )
     codes = [r.code if isinstance(r, DomainError) else "stored" for r in results]
-    assert codes == ["stored", "not_a_member", "chat_not_open", "message_empty", "stored"]
-    first, second = results[0], results[4]
+    assert codes == [
+        "stored",
+        "not_a_member",
+        "chat_not_open",
+        "message_empty",
+        "message_invalid",
+        "stored",
+    ]
+    first, second = results[0], results[5]
     stored = list(
         ChatMessage.objects.filter(type=MessageType.CHAT).values_list(
             "id", "room_id", "sender_id", "content"

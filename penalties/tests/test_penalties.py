@@ -21,6 +21,7 @@ from penalties.selectors import user_blocked_until, user_penalty_count
 from penalties.services import penalty_revoke
 from penalties.tests.conftest import grant, met
 from tests.factories import UserFactory, make_party
+from tests.fixtures import clear_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_old_and_revoked_penalties_do_not_count(met_party):
     assert user_penalty_count(user_id=member.id) == 0
     other = grant(party, leader, met_party["other"])
     Penalty.objects.filter(pk=other.pk).update(created_at=timezone.now() - timedelta(days=91))
-    cache.clear()
+    clear_cache()
     assert user_penalty_count(user_id=met_party["other"].id) == 0
 
 
@@ -162,7 +163,7 @@ def test_three_penalties_block_joining_and_creating_until_the_oldest_ages_out(db
     Penalty.objects.filter(pk=penalties[0].pk).update(
         created_at=timezone.now() - timedelta(days=10)
     )
-    cache.clear()
+    clear_cache()
     until = user_blocked_until(user_id=user.id)
     oldest = Penalty.objects.get(pk=penalties[0].pk).created_at
     assert until == oldest + timedelta(days=90)
@@ -183,7 +184,7 @@ def test_two_penalties_do_not_block(db, settings):
     settings.PENALTY_BLOCK_THRESHOLD = 3
     user = UserFactory()
     three_penalties(user)[0].delete()
-    cache.clear()
+    clear_cache()
     assert user_blocked_until(user_id=user.id) is None
 
 

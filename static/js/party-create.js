@@ -163,4 +163,6 @@
   }
 
   form.querySelectorAll("[data-combobox]").forEach(combobox);
+  // Listeners are attached: typing now searches (tests wait for this, not for a time).
+  form.dataset.ready = "true";
 })();
