@@ -26,6 +26,7 @@ from chat.hub import chat_hub
 from chat.selectors import chat_access_check
 from chat.services import MessageDraft
 from common.errors import DomainError
+from common.transport import SCOPE_KEY as SERVER_SEND
 from common.transport import pending_output_bytes
 
 logger = logging.getLogger(__name__)
@@ -251,7 +252,7 @@ class StompConsumer(AsyncWebsocketConsumer):
         ``last`` is the ERROR before a close: it is sent whatever the backlog."""
         if self.closing:
             return
-        pending = pending_output_bytes(self.base_send)
+        pending = pending_output_bytes(self.scope.get(SERVER_SEND))
         if not last and pending is not None and pending > self.max_pending_output:
             logger.info("STOMP session %s: %d bytes unread, closing", self.session_id, pending)
             await self.fail("slow consumer: too much unread output", code="slow_consumer")

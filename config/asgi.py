@@ -15,6 +15,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
 from chat.auth import QueryTokenAuthMiddleware, SameOriginWebsocket  # noqa: E402
+from common.transport import ServerSendInScope  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from notifications.stream import notification_stream  # noqa: E402
 
@@ -27,9 +28,12 @@ application = ProtocolTypeRouter(
                 re_path(r"", django_asgi_app),
             ]
         ),
-        # Origin check, then the session cookie, then an optional ?token= JWT.
-        "websocket": SameOriginWebsocket(
-            AuthMiddlewareStack(QueryTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        # The server's own send kept for back-pressure (common.transport), the origin check,
+        # then the session cookie, then an optional ?token= JWT.
+        "websocket": ServerSendInScope(
+            SameOriginWebsocket(
+                AuthMiddlewareStack(QueryTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

@@ -111,3 +111,62 @@ class RawStomp:
 
     def close(self) -> None:
         self.ws.close()
+
+
+class StalledReader:
+    """A WebSocket client that subscribes and then stops reading, as a frozen phone does: a
+    raw socket with a small receive buffer, no reader thread (websockets' clients read in the
+    background, so they cannot stall)."""
+
+    def __init__(self, url: str, token: str, destination: str) -> None:
+        import base64
+        import os
+        import socket
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.connect((parsed.hostname, parsed.port))
+        self.local_port = self.sock.getsockname()[1]
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET {parsed.path}?token={token} HTTP/1.1\r\nHost: {parsed.netloc}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n"
+            ).encode()
+        )
+        self._read_until(b"\r\n\r\n")  # 101 Switching Protocols
+        self._send_text("CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0")
+        self._read_until(b"CONNECTED")
+        self._send_text(f"SUBSCRIBE\nid:s\ndestination:{destination}\nreceipt:r\n\n\0")
+        self._read_until(b"receipt-id:r")
+        # From here on nothing is read.
+
+    def _send_text(self, text: str) -> None:
+        import os
+        import struct
+
+        payload = text.encode()
+        mask = os.urandom(4)
+        header = bytes([0x81]) + (
+            bytes([0x80 | len(payload)])
+            if len(payload) < 126
+            else bytes([0x80 | 126]) + struct.pack("!H", len(payload))
+        )
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def _read_until(self, marker: bytes) -> None:
+        seen = b""
+        self.sock.settimeout(10)
+        while marker not in seen:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("closed during setup")
+            seen += chunk
+
+    def close(self) -> None:
+        self.sock.close()
