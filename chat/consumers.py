@@ -26,6 +26,7 @@ from chat.hub import chat_hub
 from chat.selectors import chat_access_check
 from chat.services import MessageDraft
 from common.errors import DomainError
+from common.hub import HubUnavailable
 from common.transport import SCOPE_KEY as SERVER_SEND
 from common.transport import pending_output_bytes
 
@@ -200,10 +201,13 @@ class StompConsumer(AsyncWebsocketConsumer):
         if len(self.subscriptions) >= settings.CHAT_LIMITS["max_subscriptions"]:
             raise DomainError("too_many_subscriptions", "한 연결에서 구독할 수 있는 방이 넘쳤어요")
         await in_thread(chat_access_check)(party_id=party_id, user=self.user)
-        # Recorded first: disconnect() (handled after this frame, never during it) removes
-        # every recorded subscription from the hub.
+        try:
+            await chat_hub().add(party_id, (self, sub_id))
+        except HubUnavailable:
+            raise DomainError(
+                "delivery_unavailable", "실시간 연결이 잠시 끊겼어요. 곧 다시 연결할게요"
+            ) from None
         self.subscriptions[sub_id] = party_id
-        await chat_hub().add(party_id, (self, sub_id))
 
     async def on_unsubscribe(self, frame: stomp.Frame) -> None:
         sub_id = frame.header("id")
@@ -236,6 +240,14 @@ class StompConsumer(AsyncWebsocketConsumer):
         await self.shut()
 
     # --- outbound -----------------------------------------------------------------------
+
+    async def delivery_interrupted(self) -> None:
+        """This process may have missed messages (the channel layer was unreachable): close
+        with an ERROR the client treats as "reconnect and catch up from history"."""
+        await self.fail(
+            "실시간 연결이 잠시 끊겼어요. 다시 연결해서 놓친 메시지를 불러올게요",
+            code="delivery_interrupted",
+        )
 
     def subscription_revoked(self, sub_id: str) -> None:
         """The hub ended this subscription: its member left the party."""

@@ -55,6 +55,17 @@ class ChatHub(LocalHub[Subscription]):
             except Exception:  # one broken connection must not starve the others
                 logger.exception("chat hub: delivery to session %s failed", connection.session_id)
 
+    async def interrupted(self, listeners: dict[int, set[Subscription]]) -> None:
+        """Messages may have been published while this process was not listening: every
+        subscriber gets ERROR ``delivery_interrupted`` and is closed; clients reconnect and
+        fill the gap from history (the chat panel does, by message id)."""
+        connections = {connection for subs in listeners.values() for connection, _ in subs}
+        for connection in connections:
+            try:
+                await connection.delivery_interrupted()
+            except Exception:
+                logger.exception("chat hub: telling session %s failed", connection.session_id)
+
     async def _revoke(self, *, party_id: int, user_id: int) -> None:
         for connection, sub_id in list(self.listeners.get(party_id, ())):
             if connection.user.pk == user_id:

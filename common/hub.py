@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 Listener = TypeVar("Listener", bound=Hashable)
 
 
+class HubUnavailable(Exception):
+    """The channel layer cannot be reached: this listener could not be registered."""
+
+
 class LocalHub(Generic[Listener]):
     channel_prefix: ClassVar[str]
 
@@ -42,16 +46,31 @@ class LocalHub(Generic[Listener]):
         """One event from the layer; runs in this hub's receive loop, one at a time."""
         raise NotImplementedError
 
+    async def interrupted(self, listeners: dict[int, set[Listener]]) -> None:
+        """The layer may have lost events (Redis was unreachable, or the subscription was
+        re-established): these listeners (the ones registered when it happened) must learn
+        it and catch up on their own."""
+        raise NotImplementedError
+
     # --- registry ---------------------------------------------------------------------
 
     async def add(self, key: int, listener: Listener) -> None:
-        """Register ``listener`` for ``key``; once this returns, the group is joined."""
-        await self._start()
+        """Register ``listener`` for ``key``; once this returns, the group is joined.
+        Raises ``HubUnavailable`` (nothing registered) when the layer cannot be reached."""
+        try:
+            await self._start()
+        except Exception as error:
+            raise HubUnavailable(str(error)) from error
         async with self._groups:
-            first = key not in self.listeners
-            self.listeners.setdefault(key, set()).add(listener)
-            if first:
-                await self.layer.group_add(self.group(key), self.channel)
+            if key not in self.listeners:
+                # Joined before the listener is registered: an interruption reported while
+                # joining (the layer reconnecting) concerns the listeners before it, not this.
+                try:
+                    await self.layer.group_add(self.group(key), self.channel)
+                except Exception as error:
+                    raise HubUnavailable(str(error)) from error
+                self.listeners[key] = set()
+            self.listeners[key].add(listener)
 
     async def remove(self, key: int, listener: Listener) -> None:
         async with self._groups:
@@ -61,7 +80,10 @@ class LocalHub(Generic[Listener]):
             listeners.discard(listener)
             if not listeners:
                 del self.listeners[key]
-                await self.layer.group_discard(self.group(key), self.channel)
+                try:
+                    await self.layer.group_discard(self.group(key), self.channel)
+                except Exception:  # unreachable: the subscription is gone with the link
+                    logger.warning("%s: leaving %s failed", type(self).__name__, key)
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -70,6 +92,19 @@ class LocalHub(Generic[Listener]):
             if self.channel is None:
                 self.channel = await self.layer.new_channel(self.channel_prefix)
                 self._task = asyncio.create_task(self._receive())
+                if hasattr(self.layer, "add_interruption_listener"):  # common.layer_redis
+                    self.layer.add_interruption_listener(self._on_interruption)
+
+    def _on_interruption(self) -> None:
+        registered = {key: set(listeners) for key, listeners in self.listeners.items()}
+        task = asyncio.ensure_future(self.interrupted(registered))
+        task.add_done_callback(
+            lambda done: (
+                done.cancelled()
+                or done.exception() is None
+                or logger.error("%s: telling listeners failed", type(self).__name__)
+            )
+        )
 
     async def _receive(self) -> None:
         failures = 0

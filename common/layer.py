@@ -6,6 +6,8 @@ memory in embedded mode.
 """
 
 import asyncio
+import concurrent.futures
+import contextlib
 import logging
 import threading
 
@@ -36,14 +38,41 @@ async def _send_all(sends: list[tuple[str, dict]]) -> None:
     groups: set[str] = set()
     for group, event in [*sends, ("", {})]:
         if not group or group in groups or len(wave) >= WAVE:
-            await asyncio.gather(*(layer.group_send(g, e) for g, e in wave))
+            await _send_wave(layer, wave)
             wave, groups = [], set()
         if group:
             wave.append((group, event))
             groups.add(group)
 
 
+async def _send_wave(layer, wave: list[tuple[str, dict]]) -> None:
+    """Publish a wave; what fails (Redis unreachable) is tried again, with backoff, for up to
+    ``RETRY_SECONDS``: a message stored during a blip is still delivered live once Redis is
+    back (receivers drop what they already have, by id)."""
+    loop = asyncio.get_running_loop()
+    deadline, delay = loop.time() + RETRY_SECONDS, 0.1
+    pending = wave
+    while pending:
+        results = await asyncio.gather(
+            *(layer.group_send(group, event) for group, event in pending), return_exceptions=True
+        )
+        failed = [item for item, result in zip(pending, results, strict=True) if result]
+        if not failed:
+            return
+        error = next(result for result in results if result)
+        if loop.time() + delay > deadline:
+            logger.error("channel layer: %d sends dropped after retrying (%s)", len(failed), error)
+            return
+        logger.warning("channel layer: %d sends failed (%s); retrying", len(failed), error)
+        await asyncio.sleep(delay)
+        delay, pending = min(delay * 2, 2.0), failed
+
+
 WAVE = 200
+RETRY_SECONDS = 30.0
+# How long a process that is not an ASGI server (the dispatcher) waits for its sends; past
+# it, they go on being retried in the background while the caller moves on.
+WAIT_SECONDS = 5.0
 _background: asyncio.AbstractEventLoop | None = None
 _background_lock = threading.Lock()
 
@@ -84,4 +113,7 @@ def group_send_many(sends: list[tuple[str, dict]]) -> None:
         else:
             async_to_sync(_send_all)(sends)
     else:
-        asyncio.run_coroutine_threadsafe(_send_all(sends), _background_loop()).result(timeout=60)
+        future = asyncio.run_coroutine_threadsafe(_send_all(sends), _background_loop())
+        future.add_done_callback(_report)
+        with contextlib.suppress(concurrent.futures.TimeoutError):
+            future.result(timeout=WAIT_SECONDS)

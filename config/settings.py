@@ -226,7 +226,8 @@ if REDIS_URL:
             "KEY_PREFIX": "gonggu",
         }
     }
-    # CHANNEL_LAYER=pubsub (default): Redis Pub/Sub, fire-and-forget fan-out, no keys kept.
+    # CHANNEL_LAYER=pubsub (default): Redis Pub/Sub, fire-and-forget fan-out, no keys kept;
+    # common.layer_redis adds interruption notices (a Redis blip makes clients catch up).
     # CHANNEL_LAYER=core: channels-redis' list/sorted-set layer, kept for comparison
     # (benchmarks/chat_load.py measures both). CHANNEL_LAYER=memory: the in-memory layer with
     # the other services real, for one process only (the benchmark's reference row: chat
@@ -237,7 +238,7 @@ if REDIS_URL:
     if CHANNEL_LAYER == "pubsub":
         CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "BACKEND": "common.layer_redis.ObservedPubSubChannelLayer",
                 "CONFIG": {"hosts": [REDIS_URL], "prefix": _channel_prefix},
             }
         }

@@ -3,18 +3,32 @@
 A stream does not get a channel-layer channel of its own: the process's hub (``LocalHub``)
 holds one, joins ``notify.<user id>`` when the first stream of that user opens here and leaves
 when the last one closes, and puts each notification into the queues of that user's streams.
+
+A stream that falls too far behind (its queue full) or that this process may have missed
+notifications for (the layer was interrupted) is told to end: the browser reconnects with
+``Last-Event-ID`` and the stream replays what it missed from the inbox.
 """
 
 import asyncio
-import contextlib
 
 from common.hub import LocalHub
 from notifications.services import user_group
 
-QUEUE_LIMIT = 1000  # a stream this far behind is dropped; it replays from its last id
+QUEUE_LIMIT = 1000
 
 
-class NotificationHub(LocalHub[asyncio.Queue]):
+class StreamQueue(asyncio.Queue):
+    """A stream's queue; ``stale`` once it can no longer be trusted to hold everything."""
+
+    stale = False
+
+    def end(self) -> None:
+        self.stale = True
+        if not self.full():
+            self.put_nowait(None)  # wakes the stream
+
+
+class NotificationHub(LocalHub[StreamQueue]):
     channel_prefix = "notify-hub."
 
     def group(self, key: int) -> str:
@@ -22,15 +36,22 @@ class NotificationHub(LocalHub[asyncio.Queue]):
 
     async def handle(self, message: dict) -> None:
         for queue in self.listeners.get(message.get("user_id"), ()):
-            with contextlib.suppress(asyncio.QueueFull):
+            if queue.full():
+                queue.end()
+            elif not queue.stale:
                 queue.put_nowait(message.get("notification") or {})
 
-    async def subscribe(self, user_id: int) -> asyncio.Queue:
-        queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_LIMIT)
+    async def interrupted(self, listeners: dict[int, set[StreamQueue]]) -> None:
+        for queues in listeners.values():
+            for queue in queues:
+                queue.end()
+
+    async def subscribe(self, user_id: int) -> StreamQueue:
+        queue = StreamQueue(maxsize=QUEUE_LIMIT)
         await self.add(user_id, queue)
         return queue
 
-    async def unsubscribe(self, user_id: int, queue: asyncio.Queue) -> None:
+    async def unsubscribe(self, user_id: int, queue: StreamQueue) -> None:
         await self.remove(user_id, queue)
 
 

@@ -24,9 +24,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from accounts.tokens import bearer_token, user_for_token_sync
+from common.hub import HubUnavailable
 from common.params import ascii_int
 from common.security import stream_security_headers
-from notifications.hub import hub
+from notifications.hub import StreamQueue, hub
 from notifications.selectors import notifications_after
 from notifications.services import notification_payload
 
@@ -96,7 +97,12 @@ async def notification_stream(scope, receive, send) -> None:
 
     streams, user_id = hub(), user.pk
     # Listen before replaying: nothing pushed in between is lost; ids dedupe the overlap.
-    queue = await streams.subscribe(user_id)
+    try:
+        queue: StreamQueue | None = await streams.subscribe(user_id)
+    except HubUnavailable:
+        # Live delivery is down (Redis unreachable): replay from the inbox, then end; the
+        # browser comes back after ``retry`` and is live again once Redis is.
+        queue = None
     gone = asyncio.ensure_future(_until_disconnect(receive))
     try:
         await send(
@@ -117,7 +123,7 @@ async def notification_stream(scope, receive, send) -> None:
             for notification in await _notifications_after(user_id=user_id, after_id=last_id):
                 await _body(send, _frame(notification_payload(notification)))
                 sent = notification.pk
-        while not gone.done():
+        while queue is not None and not gone.done() and not queue.stale:
             getting = asyncio.ensure_future(queue.get())
             done, _pending = await asyncio.wait(
                 {getting, gone},
@@ -130,12 +136,17 @@ async def notification_stream(scope, receive, send) -> None:
                     await _body(send, b": keep-alive\n\n")
                 continue
             payload = getting.result()
+            if payload is None or queue.stale:
+                break  # this process may have missed some: end, the client replays
             if payload.get("id", 0) > sent:
                 sent = payload["id"]
                 await _body(send, _frame(payload))
+        if not gone.done():
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         gone.cancel()
-        await streams.unsubscribe(user_id, queue)
+        if queue is not None:
+            await streams.unsubscribe(user_id, queue)
 
 
 async def _body(send, data: bytes) -> None:

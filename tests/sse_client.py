@@ -116,3 +116,59 @@ class SseClient:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class ReconnectingSseClient:
+    """What a browser's EventSource does: when the stream ends or fails, wait ``retry``
+    milliseconds (the server's ``retry:``) and reconnect with ``Last-Event-ID`` of the last
+    event seen. Keeps every event received, duplicates included, and counts connections."""
+
+    def __init__(self, base_url: str, *, token: str, last_event_id: str | None = None) -> None:
+        self.base_url, self.token = base_url, token
+        self.last_event_id = last_event_id
+        self.events: list[SseEvent] = []
+        self.connections = 0
+        self.retry_ms = 3000
+        self._stop = threading.Event()
+        self._connected = threading.Event()
+        self._current: SseClient | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                stream = SseClient(
+                    self.base_url, token=self.token, last_event_id=self.last_event_id
+                )
+            except OSError:
+                self._stop.wait(self.retry_ms / 1000)
+                continue
+            self._current = stream
+            self.connections += 1
+            if stream.status == 200:
+                self._connected.set()
+                while not (stream.closed.is_set() and stream.events.empty()):
+                    try:
+                        event = stream.events.get(timeout=0.1)
+                    except queue.Empty:
+                        if self._stop.is_set():
+                            break
+                        continue
+                    self.events.append(event)
+                    self.last_event_id = event.id
+                self.retry_ms = stream.retry or self.retry_ms
+            stream.close()
+            self._stop.wait(self.retry_ms / 1000)
+
+    def wait_connected(self, timeout: float = 10.0) -> None:
+        assert self._connected.wait(timeout), "the stream never opened"
+
+    def ids(self) -> list[int]:
+        return [int(event.id) for event in self.events if event.id]
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._current is not None:
+            self._current.close()
+        self._thread.join(5)

@@ -113,7 +113,7 @@ def test_a_process_holds_one_redis_subscription_per_party_not_one_per_connection
         assert group_subscribers(client, prefix, party) == 0
 
 
-def test_delivery_resumes_after_the_redis_connection_is_cut(chat_party):
+def test_a_redis_cut_tells_subscribers_and_delivery_resumes_after_it(chat_party):
     import redis
 
     redis_url = os.environ["REDIS_URL"]
@@ -137,21 +137,31 @@ def test_delivery_resumes_after_the_redis_connection_is_cut(chat_party):
             sender.connect(chat_party["tokens"]["member"])
 
             proxy.stop()  # the listener's process loses Redis (a restart or a network cut)
+            # It may miss messages now: its subscriber is told so, not left waiting silently.
+            interrupted = listener.receive(timeout=10)
+            assert interrupted.command == "ERROR"
+            assert interrupted.header("code") == "delivery_interrupted"
+            assert listener.closed_within()
             assert group_subscribers(client, prefix, party) == 0
             proxy.start()
             deadline = time.monotonic() + 10
-            while not group_subscribers(client, prefix, party) and time.monotonic() < deadline:
-                time.sleep(0.1)  # the layer reconnects and subscribes the hub again
+            while not client.pubsub_channels(f"{prefix}chat-hub.*"):
+                assert time.monotonic() < deadline, "the hub never listened again"
+                time.sleep(0.1)  # the layer reconnects and resubscribes the hub
+            # The client reconnects (the panel does, then loads history); delivery resumes.
+            again = RawStomp(first.ws)
+            again.connect(chat_party["tokens"]["leader"])
+            again.subscribe(f"/topic/party.{party.id}", "b")
 
             sender.send(
                 "SEND",
                 {"destination": f"/app/party.{party.id}"},
                 json.dumps({"content": "다시 연결된 뒤에도"}),
             )
-            frame = listener.receive(timeout=10)
+            frame = again.receive(timeout=10)
             assert frame.command == "MESSAGE"
             assert json.loads(frame.body)["content"] == "다시 연결된 뒤에도"
-            listener.close()
+            again.close()
             sender.close()
     finally:
         proxy.stop()

@@ -355,6 +355,8 @@
   client.onConnect = () => {
     everConnected = true;
     setStatus("connected");
+    // A server-side interruption (delivery_interrupted, slow consumer) is over once we are back.
+    if (errorEl.dataset.kind === "server") hideError();
     client.subscribe(topic, (frame) => {
       let message;
       try {

@@ -1,0 +1,101 @@
+"""Redis Pub/Sub channel layer that says when its subscriptions may have missed messages.
+
+channels-redis' ``RedisPubSubChannelLayer`` reconnects and resubscribes by itself after a
+Redis blip (redis-py's ``PubSub.on_connect``), silently: whatever was published meanwhile is
+gone, and nothing tells the application (its ``on_disconnect``/``on_reconnect`` options are no
+longer used, channels-redis issue 406). This subclass calls its interruption listeners when
+reading from a subscription fails and when a subscription connection is re-established, so
+the process's hubs can tell their clients to catch up (``common.hub``).
+
+It subclasses channels-redis internals (``RedisPubSubLoopLayer``,
+``RedisSingleShardConnection``; pinned ``channels-redis<5``); a test cuts Redis through a TCP
+proxy and checks that every message still reaches every client.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from channels_redis.pubsub import (
+    RedisPubSubChannelLayer,
+    RedisPubSubLoopLayer,
+    RedisSingleShardConnection,
+    _wrap_close,
+)
+from redis.asyncio.client import PubSub
+
+logger = logging.getLogger(__name__)
+
+
+class _ObservedPubSub(PubSub):
+    """redis-py's PubSub; ``on_connect`` runs on every *re*connection (the first connection
+    registers it only after connecting) and then resubscribes: report it."""
+
+    def __init__(self, *args, on_reconnect: Callable[[], None], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_reconnect = on_reconnect
+
+    async def on_connect(self, connection) -> None:
+        await super().on_connect(connection)
+        self._on_reconnect()
+
+
+class _ObservedShard(RedisSingleShardConnection):
+    def _ensure_redis(self) -> None:
+        if self._redis is None:
+            super()._ensure_redis()
+            self._pubsub = _ObservedPubSub(
+                self._redis.connection_pool,
+                event_dispatcher=self._redis._event_dispatcher,
+                on_reconnect=lambda: self.channel_layer.interrupted("reconnected"),
+            )
+
+    async def _do_receiving(self) -> None:
+        # channels-redis' loop, telling the layer when a read fails (the connection broke).
+        while True:
+            try:
+                if self._pubsub and self._pubsub.subscribed:
+                    message = await self._pubsub.get_message(
+                        ignore_subscribe_messages=True, timeout=0.1
+                    )
+                    self._receive_message(message)
+                else:
+                    await asyncio.sleep(0.1)
+            except (TimeoutError, asyncio.CancelledError, GeneratorExit):
+                raise
+            except BaseException as error:
+                logger.warning("channel layer: subscription read failed (%s)", error)
+                self.channel_layer.interrupted("read failed")
+                await asyncio.sleep(1)
+
+
+class _ObservedLoopLayer(RedisPubSubLoopLayer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shards = [_ObservedShard(shard.host, self) for shard in self._shards]
+        self._interruption_listeners: list[Callable[[], None]] = []
+
+    def add_interruption_listener(self, listener: Callable[[], None]) -> None:
+        self._interruption_listeners.append(listener)
+
+    def interrupted(self, why: str) -> None:
+        logger.warning("channel layer: live delivery interrupted (%s)", why)
+        for listener in list(self._interruption_listeners):
+            try:
+                listener()
+            except Exception:
+                logger.exception("interruption listener failed")
+
+
+class ObservedPubSubChannelLayer(RedisPubSubChannelLayer):
+    """``RedisPubSubChannelLayer`` whose per-loop layers report interruptions."""
+
+    def _get_layer(self):
+        loop = asyncio.get_running_loop()
+        try:
+            return self._layers[loop]
+        except KeyError:
+            layer = _ObservedLoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            self._layers[loop] = layer
+            _wrap_close(self, loop)
+            return layer
