@@ -249,6 +249,10 @@ class StompConsumer(AsyncWebsocketConsumer):
             code="delivery_interrupted",
         )
 
+    async def room_closed(self) -> None:
+        """The party was cancelled: its room takes no more messages."""
+        await self.fail("파티가 취소되어 채팅방이 닫혔어요", code="chat_closed")
+
     def subscription_revoked(self, sub_id: str) -> None:
         """The hub ended this subscription: its member left the party."""
         self.subscriptions.pop(sub_id, None)

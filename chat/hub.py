@@ -35,6 +35,9 @@ class ChatHub(LocalHub[Subscription]):
             await self._deliver(message["message"])
         elif message.get("type") == "chat.revoke":
             await self._revoke(party_id=message["party_id"], user_id=message["user_id"])
+        elif message.get("type") == "chat.closed":
+            for connection, _sub_id in list(self.listeners.get(message["party_id"], ())):
+                await connection.room_closed()
 
     async def _deliver(self, message: dict) -> None:
         party_id = message["party_id"]

@@ -14,6 +14,8 @@ class ChatRoom(models.Model):
         "parties.Party", on_delete=models.CASCADE, related_name="chat_room", primary_key=True
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    # Set when the party is cancelled: no new messages, history stays readable to members.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("채팅방")

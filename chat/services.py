@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from chat.broadcast import broadcast_many_after_commit
 from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ChatRoom, MessageType
+from chat.selectors import chat_closed_error
 from chat.serializers import message_payload
 from common.errors import Conflict, DomainError, PermissionDenied
 from common.events import emit
@@ -47,6 +48,28 @@ def chat_room_open(*, party_id: int, member_ids: list[int] | None = None) -> Cha
             )
             emit("chat.created", payload={"party_id": party_id, "member_ids": member_ids or []})
     return room
+
+
+def chat_room_close(*, party_id: int) -> bool:
+    """Close the party's room (the party was cancelled): a last SYSTEM message, then every
+    subscriber is told and disconnected; sending is refused from now on, the history stays
+    readable to members. Idempotent; False when there was no open room."""
+    with transaction.atomic():
+        closed = ChatRoom.objects.filter(party_id=party_id, closed_at__isnull=True).update(
+            closed_at=timezone.now()
+        )
+        if not closed:
+            return False
+        room = ChatRoom.objects.get(party_id=party_id)
+        _store(
+            room,
+            sender=None,
+            content=_("파티가 취소되어 채팅방이 닫혔어요. 지난 대화는 계속 볼 수 있어요."),
+            type=MessageType.SYSTEM,
+        )
+        # After that message, in the same group's order: subscribers end their subscriptions.
+        broadcast_many_after_commit([(party_id, {"type": "chat.closed", "party_id": party_id})])
+    return True
 
 
 @dataclass(frozen=True)
@@ -110,27 +133,30 @@ def _chat_message(
     )
 
 
-def _access(pairs: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], set[int]]:
-    """Which (party, user) pairs are active memberships, and which parties' rooms are open."""
+def _access(pairs: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], dict[int, bool]]:
+    """Which (party, user) pairs are active memberships, and which parties have a room (and
+    whether it is still open: True, or closed since the party was cancelled: False)."""
     members = members_among(pairs=pairs)
-    open_rooms = set(
+    rooms = dict(
         ChatRoom.objects.filter(party_id__in={party_id for party_id, _ in pairs}).values_list(
-            "party_id", flat=True
+            "party_id", "closed_at"
         )
     )
-    return members, open_rooms
+    return members, {party_id: closed_at is None for party_id, closed_at in rooms.items()}
 
 
 def _refusals(drafts: list[MessageDraft]) -> dict[tuple[int, int], DomainError]:
     """Why each (party, user) may not send: not a member, or the room is not open yet."""
     pairs = {(draft.party_id, draft.user.pk) for draft in drafts}
-    members, open_rooms = _access(pairs)
+    members, rooms = _access(pairs)
     return {
         (party_id, user_id): (
             PermissionDenied("not_a_member", _("파티 멤버만 채팅할 수 있어요."))
             if (party_id, user_id) not in members
             else Conflict("chat_not_open", _("모집이 마감되면 채팅방이 열려요."))
-            if party_id not in open_rooms
+            if party_id not in rooms
+            else chat_closed_error()
+            if not rooms[party_id]
             else Conflict("chat_send_refused", _("지금은 메시지를 보낼 수 없어요."))
         )
         for party_id, user_id in pairs
@@ -141,11 +167,11 @@ def _store_checked(
     checked: list[tuple[int, MessageDraft, str]], *, created_at: datetime
 ) -> dict[int, ChatMessage]:
     """Any database: one membership query, one room query, one insert in a transaction."""
-    members, open_rooms = _access({(d.party_id, d.user.pk) for _, d, _ in checked})
+    members, rooms = _access({(d.party_id, d.user.pk) for _, d, _ in checked})
     allowed = {
         index: _chat_message(draft, content, created_at)
         for index, draft, content in checked
-        if (draft.party_id, draft.user.pk) in members and draft.party_id in open_rooms
+        if (draft.party_id, draft.user.pk) in members and rooms.get(draft.party_id)
     }
     if allowed:
         with transaction.atomic():
@@ -166,7 +192,9 @@ WITH draft AS (
     SELECT d.ord, d.party_id, d.user_id, d.content,
            nextval(pg_get_serial_sequence('chat_chatmessage', 'id')) AS id
     FROM draft d
-    WHERE EXISTS (SELECT 1 FROM chat_chatroom r WHERE r.party_id = d.party_id)
+    WHERE EXISTS (
+          SELECT 1 FROM chat_chatroom r WHERE r.party_id = d.party_id AND r.closed_at IS NULL
+      )
       AND EXISTS (
           SELECT 1 FROM parties_membership m
           WHERE m.party_id = d.party_id AND m.user_id = d.user_id AND m.left_at IS NULL

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import Item
-from common.errors import Conflict, DomainError, PermissionDenied
+from common.errors import Conflict, DomainError, NotFound, PermissionDenied
 from common.events import emit
 from markets.models import Market
 from parties.locks import party_for_update
@@ -188,8 +188,10 @@ def party_join(*, party_id: int, user: User) -> Party:
 
 
 def party_leave(*, party_id: int, user: User) -> Party:
+    party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
+        _refuse_if_overdue(party)
         membership = party.memberships.filter(user=user, left_at__isnull=True).first()
         if membership is None:
             raise PermissionDenied("not_a_member", _("참여하지 않은 파티예요."))
@@ -208,9 +210,11 @@ def party_leave(*, party_id: int, user: User) -> Party:
 
 
 def party_close(*, party_id: int, user: User) -> Party:
+    party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
         _ensure_leader(party, user)
+        _refuse_if_overdue(party)
         if party.status != S.RECRUITING:
             raise Conflict("party_not_recruiting", _("모집 중인 파티만 마감할 수 있어요."))
         if party.member_count < 2:
@@ -220,9 +224,11 @@ def party_close(*, party_id: int, user: User) -> Party:
 
 
 def party_cancel(*, party_id: int, user: User) -> Party:
+    party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
         _ensure_leader(party, user)
+        _refuse_if_overdue(party)
         if party.status not in (S.RECRUITING, S.CLOSED):
             raise Conflict("party_not_cancellable", _("이미 끝난 파티예요."))
         if party.meet_at <= timezone.now():
@@ -236,15 +242,55 @@ def _cancel(party: Party, *, actor_id: int | None, reason: str) -> None:
 
 
 def party_complete(*, party_id: int, user: User) -> Party:
+    party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
         _ensure_leader(party, user)
+        _refuse_if_overdue(party)
         if party.status != S.CLOSED:
             raise Conflict("party_not_closed", _("모집이 마감된 파티만 완료할 수 있어요."))
         if party.meet_at > timezone.now():
             raise Conflict("meeting_not_started", _("만나는 시각 이후에 완료할 수 있어요."))
         _transition(party, S.COMPLETED, actor_id=user.pk)
     return party
+
+
+def _overdue(party: Party, now: datetime) -> bool:
+    return party.status == S.RECRUITING and party.recruit_until <= now
+
+
+def _settle_locked(party: Party) -> str:
+    """The deadline rule on a locked, overdue party: closed with ≥ 2 members, else cancelled."""
+    if party.member_count >= 2:
+        _close(party, actor_id=None, reason="deadline")
+        return "closed"
+    _cancel(party, actor_id=None, reason="deadline")
+    return "cancelled"
+
+
+def party_settle_if_overdue(*, party_id: int) -> str | None:
+    """Apply the deadline rule now if the party's deadline has passed while it is still
+    recruiting (committed on its own); what it became, or None if nothing was due.
+
+    Every transition calls this first: a party past ``recruit_until`` behaves as settled
+    whether or not the periodic task has reached it yet (a member leaving in between must
+    not turn a party that should have closed into a cancelled one).
+    """
+    with transaction.atomic():
+        try:
+            party = party_for_update(party_id=party_id)
+        except NotFound:
+            return None  # the transition itself says so
+        if not _overdue(party, timezone.now()):
+            return None
+        return _settle_locked(party)
+
+
+def _refuse_if_overdue(party: Party) -> None:
+    """On the locked row: a deadline that passed after ``party_settle_if_overdue`` looked
+    (a race of microseconds) is refused rather than judged as if still recruiting."""
+    if _overdue(party, timezone.now()):
+        raise Conflict("party_deadline_passed", _("모집 마감 시각이 지났어요. 다시 시도해 주세요."))
 
 
 def party_settle_overdue(*, now: datetime | None = None, batch_size: int = 500) -> dict[str, int]:
@@ -263,12 +309,7 @@ def party_settle_overdue(*, now: datetime | None = None, batch_size: int = 500) 
     for party_id in overdue_ids:
         with transaction.atomic():
             party = party_for_update(party_id=party_id)
-            if party.status != S.RECRUITING or party.recruit_until > now:
+            if not _overdue(party, now):
                 continue
-            if party.member_count >= 2:
-                _close(party, actor_id=None, reason="deadline")
-                settled["closed"] += 1
-            else:
-                _cancel(party, actor_id=None, reason="deadline")
-                settled["cancelled"] += 1
+            settled[_settle_locked(party)] += 1
     return settled

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.selectors import item_get
-from chat.selectors import chat_access_check
+from chat.selectors import chat_room_state
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
 from common.params import MAX_ID, Point, ascii_int
@@ -64,8 +64,9 @@ def decorate_parties(parties, *, now: datetime | None = None) -> list[Party]:
 
 def _actions(party: Party, membership, user, now: datetime) -> list[dict]:
     """The buttons this viewer sees, by role and state (the services re-check everything)."""
-    recruiting = party.status == PartyStatus.RECRUITING
-    open_to_join = recruiting and party.recruit_until > now and party.seats_left > 0
+    # Past its deadline a party counts as settled, whether or not the task has run yet.
+    recruiting = party.status == PartyStatus.RECRUITING and party.recruit_until > now
+    open_to_join = recruiting and party.seats_left > 0
     before_meet = party.meet_at > now
     if not user.is_authenticated:
         return []  # the page offers "로그인하고 참여하기" instead
@@ -102,11 +103,11 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
     counts = user_penalty_counts(user_ids=[m.user_id for m in members])
     for member in members:
         member.penalty_count = counts.get(member.user_id, 0)
-    chat_open = False
+    chat_state = None
     if membership is not None:
         with suppress(DomainError):  # room not open yet
-            chat_access_check(party_id=party.pk, user=request.user)
-            chat_open = True
+            chat_state = chat_room_state(party_id=party.pk, user=request.user)
+    chat_open = chat_state is not None
     return render(
         request,
         "parties/detail.html",
@@ -123,6 +124,8 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
                 "user_id": request.user.pk,
                 "ws_path": "/ws",
                 "time_zone": timezone.get_current_timezone_name(),
+                # Cancelled party: the history stays readable, nothing more can be said.
+                "closed": chat_state == "closed",
             }
             if chat_open
             else None,

@@ -610,3 +610,19 @@ def test_pages_link_to_parties(client, user):
     me_page = client.get(reverse("accounts:me")).content.decode()
     assert 'href="/parties/mine/"' in me_page
     assert 'data-testid="header-create-party"' in me_page
+
+
+def test_a_cancelled_partys_chat_is_shown_read_only(client, django_capture_on_commit_callbacks):
+    from parties.services import party_cancel, party_close, party_join
+
+    party = make_party(capacity=3)
+    member = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        party_join(party_id=party.id, user=member)
+        party_close(party_id=party.id, user=party.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        party_cancel(party_id=party.id, user=party.leader)
+    client.force_login(member)
+    html = client.get(reverse("parties:detail", args=[party.pk])).content.decode()
+    data = json.loads(re.search(r'id="party-chat-data"[^>]*>(.*?)</script>', html).group(1))
+    assert data["closed"] is True  # the panel loads the history and offers no composer

@@ -28,7 +28,9 @@
   const CATCH_UP_PAGES = 10; // beyond this, start over from the latest page
   const SEND_TIMEOUT_MS = 10000;
   // Refusals that retrying cannot fix: stop reconnecting.
-  const FATAL_CODES = ["not_authenticated", "not_a_member", "chat_not_open", "party_not_found"];
+  const FATAL_CODES = [
+    "not_authenticated", "not_a_member", "chat_not_open", "party_not_found", "chat_closed",
+  ];
   const topic = "/topic/party." + data.party_id;
   const destination = "/app/party." + data.party_id;
   const brokerURL =
@@ -341,6 +343,14 @@
     autosize();
     updateComposer();
   });
+
+  // -- A closed room (the party was cancelled): history only ------------------------------
+  if (data.closed) {
+    form.hidden = true;
+    setStatus("closed");
+    history(loadLatest);
+    return;
+  }
 
   // -- Connection -------------------------------------------------------------------------
   const client = new StompJs.Client({
