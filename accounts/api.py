@@ -1,6 +1,6 @@
 """Accounts JSON API: signup, JWT, me, public profiles. Thin: parse, call a service, render."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,16 +17,8 @@ from accounts.services import (
     user_signup,
     user_update_profile,
 )
+from common.api_schema import ERROR_SCHEMA
 from penalties.selectors import user_penalty_count
-
-ERROR_SCHEMA = inline_serializer(
-    "Error",
-    {
-        "code": serializers.CharField(),
-        "message": serializers.CharField(),
-        "details": serializers.DictField(),
-    },
-)
 
 
 class PublicUserOutput(serializers.Serializer):

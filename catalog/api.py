@@ -7,9 +7,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERROR_SCHEMA
 from catalog.selectors import category_list, item_get, item_search
 from common.api import Pagination
+from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_positive_int, parse_text
 
 
@@ -39,8 +39,13 @@ class ItemListApi(APIView):
         parameters=[
             OpenApiParameter("q", str, description="품목 이름 부분 검색 (예: 사과, 화장지)"),
             OpenApiParameter("category", OpenApiTypes.INT, description="분류 id (하위 분류 포함)"),
+            *PAGE_PARAMETERS,
         ],
-        responses={200: ItemOutput(many=True), 400: ERROR_SCHEMA, 404: ERROR_SCHEMA},
+        responses={
+            200: paginated("PaginatedItems", ItemOutput(many=True)),
+            400: ERROR_SCHEMA,
+            404: ERROR_SCHEMA,
+        },
     )
     def get(self, request):
         items = item_search(

@@ -7,9 +7,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERROR_SCHEMA
 from chat.selectors import chat_history
 from chat.serializers import message_payload
+from common.api_schema import ERROR_SCHEMA
 from common.params import parse_positive_int
 
 MESSAGE_SCHEMA = inline_serializer(

@@ -7,8 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERROR_SCHEMA
 from common.api import Pagination
+from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_point, parse_text
 from markets.selectors import market_get, market_list
 
@@ -48,8 +48,13 @@ class MarketListApi(APIView):
         parameters=[
             OpenApiParameter("q", str, description="이름·주소·브랜드 검색어"),
             *NEAR_PARAMETERS,
+            *PAGE_PARAMETERS,
         ],
-        responses={200: MarketOutput(many=True), 400: ERROR_SCHEMA},
+        responses={
+            200: paginated("PaginatedMarkets", MarketOutput(many=True)),
+            400: ERROR_SCHEMA,
+            404: ERROR_SCHEMA,
+        },
         examples=[
             OpenApiExample(
                 "bad radius",

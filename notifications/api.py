@@ -7,8 +7,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERROR_SCHEMA
 from common.api import Pagination
+from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_flag
 from notifications import services
 from notifications.selectors import favorites_of, notifications_for, unread_count
@@ -104,8 +104,20 @@ class NotificationListApi(APIView):
     @extend_schema(
         operation_id="notifications_list",
         tags=["notifications"],
-        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="1: 안 읽은 것만")],
-        responses={200: NotificationOutput(many=True), 401: ERROR_SCHEMA},
+        parameters=[
+            OpenApiParameter("unread", OpenApiTypes.BOOL, description="1: 안 읽은 것만"),
+            *PAGE_PARAMETERS,
+        ],
+        responses={
+            200: paginated(
+                "PaginatedNotifications",
+                NotificationOutput(many=True),
+                unread_count=serializers.IntegerField(),
+            ),
+            400: ERROR_SCHEMA,
+            401: ERROR_SCHEMA,
+            404: ERROR_SCHEMA,
+        },
     )
     def get(self, request):
         unread_only = parse_flag(request.query_params, "unread")

@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERROR_SCHEMA
 from common.api import page_links_response, page_window
+from common.api_schema import ERROR_SCHEMA
 from common.params import parse_point, parse_positive_int, parse_text
 from markets.api import NEAR_PARAMETERS
 from parties import services

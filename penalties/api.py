@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERROR_SCHEMA
+from common.api_schema import ERROR_SCHEMA
 from penalties.models import PenaltyReason
 from penalties.selectors import penalties_received
 from penalties.services import penalty_grant
