@@ -20,6 +20,7 @@ __all__ = [
     "events",
     "password",
     "second_page",
+    "server",
     "user",
     "user_factory",
 ]
@@ -148,3 +149,13 @@ def events():
     bus.subscribe(bus.ALL, seen.append)
     yield seen
     bus.unsubscribe(bus.ALL, seen.append)
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    """One real daphne process (embedded channel layer) serving the test database, shared by
+    a module's tests (a module may define its own ``server`` instead)."""
+    from tests.servers import daphne
+
+    with django_db_blocker.unblock(), daphne() as running:
+        yield running

@@ -17,7 +17,6 @@ from chat.services import chat_message_send
 from parties.services import party_close, party_join
 from tests.browser import log_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_party
-from tests.servers import daphne
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,13 +37,6 @@ def off_the_event_loop(work):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(run).result()
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker):
-    """One real daphne process (embedded channel layer) serving the test database."""
-    with django_db_blocker.unblock(), daphne() as server:
-        yield server
 
 
 @pytest.fixture

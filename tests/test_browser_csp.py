@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from parties.services import party_close, party_join
 from tests.browser import log_in, no_tiles
 from tests.factories import DEFAULT_PASSWORD, ItemFactory, MarketFactory, UserFactory, make_party
-from tests.servers import daphne
 from tests.test_browser_chat import SERVER_HASHERS, off_the_event_loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,12 +19,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), daphne() as server:
-        yield server
 
 
 @pytest.fixture

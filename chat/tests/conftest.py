@@ -3,7 +3,6 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from parties.services import party_close, party_join
 from tests.factories import UserFactory, make_party
-from tests.servers import daphne
 
 
 def access_token(user) -> str:
@@ -11,10 +10,9 @@ def access_token(user) -> str:
 
 
 @pytest.fixture(scope="module")
-def chat_server(django_db_setup, django_db_blocker):
+def chat_server(server):
     """One real daphne process (embedded layers) serving the test database."""
-    with django_db_blocker.unblock(), daphne() as server:
-        yield server
+    return server
 
 
 @pytest.fixture
