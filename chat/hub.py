@@ -10,18 +10,28 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from chat import stomp
 from chat.broadcast import party_group
 from common.hub import LocalHub
 
-if TYPE_CHECKING:
-    from chat.consumers import StompConsumer
-
 logger = logging.getLogger(__name__)
 
-Subscription = tuple["StompConsumer", str]  # (connection, its subscription id)
+
+class Subscriber(Protocol):
+    """What the hub needs of a connection (``chat.consumers.StompConsumer`` is one)."""
+
+    session_id: str
+    user: Any
+
+    async def send_data(self, data: str | bytes) -> None: ...
+    async def delivery_interrupted(self) -> None: ...
+    async def room_closed(self) -> None: ...
+    def subscription_revoked(self, sub_id: str) -> None: ...
+
+
+Subscription = tuple[Subscriber, str]  # (connection, its subscription id)
 
 
 class ChatHub(LocalHub[Subscription]):
