@@ -45,13 +45,22 @@ class NicknameForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label=_("지금 비밀번호"), widget=forms.PasswordInput, max_length=128
+        label=_("지금 비밀번호"),
+        widget=forms.PasswordInput,
+        max_length=128,
+        error_messages={"required": _("지금 쓰는 비밀번호를 입력해 주세요.")},
     )
     new_password = forms.CharField(
-        label=_("새 비밀번호"), widget=forms.PasswordInput, max_length=128
+        label=_("새 비밀번호"),
+        widget=forms.PasswordInput,
+        max_length=128,
+        error_messages={"required": _("새 비밀번호를 입력해 주세요.")},
     )
     new_password_confirm = forms.CharField(
-        label=_("새 비밀번호 확인"), widget=forms.PasswordInput, max_length=128
+        label=_("새 비밀번호 확인"),
+        widget=forms.PasswordInput,
+        max_length=128,
+        error_messages={"required": _("새 비밀번호를 한 번 더 입력해 주세요.")},
     )
 
     def clean(self):
