@@ -130,7 +130,7 @@ def test_service_urls_switch_every_backend(tmp_path):
     assert settings["engine"] == "django.db.backends.postgresql"
     assert settings["db_name"] == "gonggu"
     assert settings["cache"] == "common.cache.ResilientRedisCache"  # django-redis + breaker
-    assert settings["layer"].startswith("channels_redis.")
+    assert settings["layer"] == "common.layer_redis.ObservedPubSubChannelLayer"  # pub/sub, observed
     assert settings["eager"] is False
     assert settings["broker"] == SERVICE_ENV["RABBITMQ_URL"]
 
