@@ -20,6 +20,12 @@ ERROR_SCHEMA = inline_serializer(
     },
 )
 
+NEAR_PARAMETERS = [
+    OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="위도 (WGS84, 대한민국 범위)"),
+    OpenApiParameter("lng", OpenApiTypes.DOUBLE, description="경도 (WGS84, 대한민국 범위)"),
+    OpenApiParameter("radius_km", OpenApiTypes.DOUBLE, description="반경 km (기본 10, 최대 50)"),
+]
+
 PAGE_PARAMETERS = [
     OpenApiParameter("page", OpenApiTypes.INT, description="페이지 (1부터)"),
     OpenApiParameter("page_size", OpenApiTypes.INT, description="페이지 크기 (기본 20, 최대 100)"),

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "chat",
     "notifications",
     "penalties",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from chat import urls as chat_urls
 from common import views as common_views
 from markets import urls as markets_urls
 from notifications import urls as notifications_urls
+from parties import home
 from parties import urls as parties_urls
 from penalties import urls as penalties_urls
 
@@ -22,7 +23,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
     path("accounts/", include(accounts_urls)),
     path("markets/", include(markets_urls)),

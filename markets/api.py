@@ -1,6 +1,5 @@
 """Markets JSON API."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -8,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import Pagination
-from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
+from common.api_schema import ERROR_SCHEMA, NEAR_PARAMETERS, PAGE_PARAMETERS, paginated
 from common.params import parse_point, parse_text
 from markets.selectors import market_get, market_list
 
@@ -30,13 +29,6 @@ class MarketOutput(serializers.Serializer):
     def get_distance_km(self, market) -> float | None:
         distance = getattr(market, "distance_km", None)
         return None if distance is None else round(distance, 3)
-
-
-NEAR_PARAMETERS = [
-    OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="위도 (WGS84, 대한민국 범위)"),
-    OpenApiParameter("lng", OpenApiTypes.DOUBLE, description="경도 (WGS84, 대한민국 범위)"),
-    OpenApiParameter("radius_km", OpenApiTypes.DOUBLE, description="반경 km (기본 10, 최대 50)"),
-]
 
 
 class MarketListApi(APIView):

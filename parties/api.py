@@ -9,9 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import page_links_response, page_window
-from common.api_schema import ERROR_SCHEMA
+from common.api_schema import ERROR_SCHEMA, NEAR_PARAMETERS
 from common.params import parse_point, parse_positive_int, parse_text
-from markets.api import NEAR_PARAMETERS
 from parties import services
 from parties.selectors import party_get, party_members, party_membership, party_nearby, user_parties
 

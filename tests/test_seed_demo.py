@@ -7,12 +7,12 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from accounts.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from accounts.models import User
-from catalog.demo import DEMO_CATALOG, ean13_check_digit, seed_demo_catalog
 from catalog.models import Category, Item, ItemSource
 from common.geo import haversine_km, in_korea, split_region
-from markets.demo import DEMO_MARKETS, seed_demo_markets
+from demo.accounts import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_USERS, seed_demo_users
+from demo.catalog import DEMO_CATALOG, ean13_check_digit, seed_demo_catalog
+from demo.markets import DEMO_MARKETS, seed_demo_markets
 from markets.models import Market
 
 # City halls: every demo market must lie near its own city's centre (catches swapped or

@@ -4,10 +4,10 @@ import unicodedata
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import demo_logins, seed_demo_users
-from catalog.demo import seed_demo_catalog
-from markets.demo import seed_demo_markets
-from parties.demo import seed_demo_parties
+from demo.accounts import demo_logins, seed_demo_users
+from demo.catalog import seed_demo_catalog
+from demo.markets import seed_demo_markets
+from demo.parties import seed_demo_parties
 
 
 def _width(text: str) -> int:
