@@ -3,7 +3,7 @@
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +13,8 @@ from common.api_schema import ERROR_SCHEMA, NEAR_PARAMETERS
 from common.params import parse_point, parse_positive_int, parse_text
 from parties import services
 from parties.selectors import party_get, party_members, party_membership, party_nearby, user_parties
+from penalties.api import PenaltyOutput
+from penalties.models import PenaltyReason
 
 
 class PartyMarketOutput(serializers.Serializer):
@@ -287,6 +289,49 @@ PartyCancelApi = _transition_view("cancel", services.party_cancel, "파티 취�
 PartyCompleteApi = _transition_view(
     "complete", services.party_complete, "파티 완료 (파티장, 만난 뒤)"
 )
+
+
+class PartyPenaltyGrantApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class PenaltyGrantInput(serializers.Serializer):
+        user_id = serializers.IntegerField(min_value=1)
+        reason = serializers.ChoiceField(choices=PenaltyReason.choices)
+        note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    @extend_schema(
+        operation_id="penalties_grant",
+        tags=["penalties"],
+        summary="약속에 오지 않은 멤버에게 페널티 (파티장, 만난 시각 이후 7일 안)",
+        request=PenaltyGrantInput,
+        responses={
+            201: PenaltyOutput,
+            400: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+            404: ERROR_SCHEMA,
+            409: ERROR_SCHEMA,
+        },
+        examples=[
+            OpenApiExample("no-show", value={"user_id": 7, "reason": "no_show"}, request_only=True),
+            OpenApiExample(
+                "already given",
+                value={
+                    "code": "penalty_exists",
+                    "message": "이미 이 멤버에게 페널티를 줬어요.",
+                    "details": {},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
+    )
+    def post(self, request, party_id: int):
+        data = self.PenaltyGrantInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        penalty = services.party_penalty_grant(
+            party_id=party_id, leader=request.user, **data.validated_data
+        )
+        return Response(PenaltyOutput(penalty).data, status=status.HTTP_201_CREATED)
 
 
 class MyPartiesOutput(serializers.Serializer):

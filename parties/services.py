@@ -21,9 +21,14 @@ from markets.models import Market
 from parties.locks import party_for_update
 from parties.models import MAX_CAPACITY, MIN_CAPACITY, Membership, MembershipRole, Party
 from parties.models import PartyStatus as S
+from parties.selectors import user_is_member
+from penalties.models import Penalty, PenaltyReason
 from penalties.selectors import user_blocked_until
+from penalties.services import penalty_record
 
 MAX_MEET_AHEAD = timedelta(days=30)
+# From meet_at, how long the leader may mark members who did not come.
+PENALTY_WINDOW = timedelta(days=7)
 MAX_TOTAL_PRICE = 100_000_000  # 1억 원: anything above is a typo, not a mart purchase
 
 
@@ -313,3 +318,51 @@ def party_settle_overdue(*, now: datetime | None = None, batch_size: int = 500) 
                 continue
             settled[_settle_locked(party)] += 1
     return settled
+
+
+def party_penalty_grant(
+    *, party_id: int, leader: User, user_id: int, reason: str, note: str = ""
+) -> Penalty:
+    """The party's leader marks a member who did not come (or came very late).
+
+    Allowed from ``meet_at`` for ``PENALTY_WINDOW``, never on a cancelled party, never on the
+    leader; once per (party, member), which ``penalties.services.penalty_record`` enforces
+    with a unique constraint (concurrent duplicates included).
+    """
+    if reason not in PenaltyReason.values:
+        raise DomainError(
+            "invalid_reason",
+            _("사유는 no_show, late, other 중 하나여야 해요."),
+            details={"allowed": PenaltyReason.values},
+        )
+    party = Party.objects.filter(pk=party_id).first()
+    if party is None:
+        raise NotFound("party_not_found", _("파티를 찾을 수 없어요."))
+    if party.leader_id != leader.pk:
+        raise PermissionDenied("not_leader", _("파티장만 페널티를 줄 수 있어요."))
+    if user_id == leader.pk:
+        raise DomainError("penalty_self", _("자기 자신에게는 페널티를 줄 수 없어요."))
+    if not user_is_member(party_id=party_id, user_id=user_id):
+        raise DomainError("not_a_member", _("이 파티의 멤버에게만 페널티를 줄 수 있어요."))
+    if party.status == S.CANCELLED:
+        raise Conflict("party_cancelled", _("취소된 파티에는 페널티를 줄 수 없어요."))
+    now = timezone.now()
+    if now < party.meet_at:
+        raise Conflict("penalty_too_early", _("만나는 시각이 지난 뒤에 표시할 수 있어요."))
+    if now > party.meet_at + PENALTY_WINDOW:
+        raise Conflict("penalty_too_late", _("만난 뒤 7일이 지나 더 이상 페널티를 줄 수 없어요."))
+    return penalty_record(
+        party_id=party.pk,
+        user_id=user_id,
+        given_by_id=leader.pk,
+        reason=reason,
+        note=(note or "").strip()[:200],
+        event_payload={
+            "party_id": party.pk,
+            "user_id": user_id,
+            "reason": reason,
+            "title": party.title,
+            "sido": party.sido,
+            "sigungu": party.sigungu,
+        },
+    )

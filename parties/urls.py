@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.party_create_page, name="create"),
     path("mine/", views.my_parties_page, name="mine"),
     path("<id:party_id>/", views.party_detail_page, name="detail"),
+    path("<id:party_id>/attendance/", views.party_attendance, name="attendance"),
     re_path(
         r"^(?P<party_id>[1-9][0-9]{0,17})/(?P<action>join|leave|close|cancel|complete)/$",
         views.party_action,
@@ -27,6 +28,11 @@ api_urlpatterns = [
         "parties/<id:party_id>/complete",
         api.PartyCompleteApi.as_view(),
         name="api-party-complete",
+    ),
+    path(
+        "parties/<id:party_id>/penalties",
+        api.PartyPenaltyGrantApi.as_view(),
+        name="api-penalty-grant",
     ),
     path("me/parties", api.MyPartiesApi.as_view(), name="api-me-parties"),
 ]

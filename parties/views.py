@@ -4,7 +4,6 @@ Thin: parse input, call one service or selector, render. Refusals from services 
 ``DomainError`` and are shown as a message next to the form or as a flash message.
 """
 
-from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.contrib import messages
@@ -19,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.selectors import item_get
-from chat.selectors import chat_room_state
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
 from common.params import MAX_ID, Point, ascii_int
@@ -30,7 +28,6 @@ from parties.models import MembershipRole, Party, PartyStatus
 from parties.selectors import party_get, party_members, party_membership, user_parties
 from penalties.models import PenaltyReason
 from penalties.selectors import penalties_in_party, user_penalty_counts
-from penalties.services import GRANT_WINDOW
 
 NEAR_HOME_KM = DEFAULT_RADIUS_KM
 
@@ -103,11 +100,6 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
     counts = user_penalty_counts(user_ids=[m.user_id for m in members])
     for member in members:
         member.penalty_count = counts.get(member.user_id, 0)
-    chat_state = None
-    if membership is not None:
-        with suppress(DomainError):  # room not open yet
-            chat_state = chat_room_state(party_id=party.pk, user=request.user)
-    chat_open = chat_state is not None
     return render(
         request,
         "parties/detail.html",
@@ -117,18 +109,6 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
             "attendance": _attendance(party, members, now) if is_leader else None,
             "membership": membership,
             "is_member": membership is not None,
-            "chat_open": chat_open,
-            # The chat panel's data island; the page's script builds ws(s)://<host><ws_path>.
-            "chat_data": {
-                "party_id": party.pk,
-                "user_id": request.user.pk,
-                "ws_path": "/ws",
-                "time_zone": timezone.get_current_timezone_name(),
-                # Cancelled party: the history stays readable, nothing more can be said.
-                "closed": chat_state == "closed",
-            }
-            if chat_open
-            else None,
             "is_leader": is_leader,
             "actions": _actions(party, membership, request.user, now),
             "can_join_anonymously": not request.user.is_authenticated and party.is_open,
@@ -138,7 +118,7 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
 
 def _attendance(party: Party, members: list, now: datetime) -> dict | None:
     """The leader's "who came?" checklist, from ``meet_at`` for 7 days (not if cancelled)."""
-    until = party.meet_at + GRANT_WINDOW
+    until = party.meet_at + services.PENALTY_WINDOW
     if party.status == PartyStatus.CANCELLED or not party.meet_at <= now <= until:
         return None
     given = penalties_in_party(party_id=party.pk)
@@ -281,3 +261,35 @@ def my_parties_page(request: HttpRequest) -> HttpResponse:
         ("past", _("지난 파티"), decorate_parties(groups["past"], now=now)),
     ]
     return render(request, "parties/mine.html", {"sections": sections})
+
+
+@login_required
+@require_POST
+def party_attendance(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The checklist's submit: one penalty per member marked as not having come."""
+    detail_url = reverse("parties:detail", args=[party_id])
+    marked = []
+    for raw in request.POST.getlist("absent"):
+        user_id = ascii_int(raw)
+        if user_id is None or user_id > MAX_ID:
+            raise Http404
+        marked.append(user_id)
+    if not marked:
+        messages.info(request, _("표시한 멤버가 없어요."))
+        return redirect(detail_url)
+    granted = 0
+    for user_id in marked:
+        reason = request.POST.get(f"reason_{user_id}", PenaltyReason.NO_SHOW)
+        try:
+            services.party_penalty_grant(
+                party_id=party_id, leader=request.user, user_id=user_id, reason=reason
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            granted += 1
+    if granted:
+        messages.success(request, _("%(n)d명에게 페널티를 줬어요. 알림이 가요.") % {"n": granted})
+    return redirect(detail_url)

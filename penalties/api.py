@@ -1,15 +1,13 @@
-"""Penalties JSON API: a leader grants; a user lists what they received."""
+"""Penalties JSON API: what a user received. (Granting is a party operation:
+``parties.api.PartyPenaltyGrantApi`` at ``parties/{id}/penalties``.)"""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api_schema import ERROR_SCHEMA
-from penalties.models import PenaltyReason
 from penalties.selectors import penalties_received
-from penalties.services import penalty_grant
 
 
 class PenaltyOutput(serializers.Serializer):
@@ -26,47 +24,6 @@ class PenaltyOutput(serializers.Serializer):
 
     def get_revoked(self, penalty) -> bool:
         return penalty.revoked_at is not None
-
-
-class PenaltyGrantApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    class PenaltyGrantInput(serializers.Serializer):
-        user_id = serializers.IntegerField(min_value=1)
-        reason = serializers.ChoiceField(choices=PenaltyReason.choices)
-        note = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-    @extend_schema(
-        operation_id="penalties_grant",
-        tags=["penalties"],
-        summary="약속에 오지 않은 멤버에게 페널티 (파티장, 만난 시각 이후 7일 안)",
-        request=PenaltyGrantInput,
-        responses={
-            201: PenaltyOutput,
-            400: ERROR_SCHEMA,
-            403: ERROR_SCHEMA,
-            404: ERROR_SCHEMA,
-            409: ERROR_SCHEMA,
-        },
-        examples=[
-            OpenApiExample("no-show", value={"user_id": 7, "reason": "no_show"}, request_only=True),
-            OpenApiExample(
-                "already given",
-                value={
-                    "code": "penalty_exists",
-                    "message": "이미 이 멤버에게 페널티를 줬어요.",
-                    "details": {},
-                },
-                response_only=True,
-                status_codes=["409"],
-            ),
-        ],
-    )
-    def post(self, request, party_id: int):
-        data = self.PenaltyGrantInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        penalty = penalty_grant(party_id=party_id, leader=request.user, **data.validated_data)
-        return Response(PenaltyOutput(penalty).data, status=status.HTTP_201_CREATED)
 
 
 class MyPenaltiesApi(APIView):

@@ -38,7 +38,7 @@ def grant(party, by, target, *, reason: str = "no_show"):
     """Grant through the service, running its after-commit work as a real commit would."""
     from django.test import TestCase
 
-    from penalties.services import penalty_grant
+    from parties.services import party_penalty_grant
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return penalty_grant(party_id=party.id, leader=by, user_id=target.id, reason=reason)
+        return party_penalty_grant(party_id=party.id, leader=by, user_id=target.id, reason=reason)

@@ -230,7 +230,7 @@ def test_leader_sees_the_checklist_after_the_meeting_and_marks_a_no_show(client,
     page = client.get(reverse("parties:detail", args=[party.id])).content.decode()
     assert "누가 왔나요?" in page and "안온사람" in page
     response = client.post(
-        reverse("penalties:attendance", args=[party.id]),
+        reverse("parties:attendance", args=[party.id]),
         {"absent": [str(member.id)], f"reason_{member.id}": "late"},
         follow=True,
     )
@@ -253,7 +253,7 @@ def test_checklist_is_hidden_before_the_meeting_and_from_members(client, db):
 def test_attendance_post_by_a_member_is_refused_and_writes_nothing(client, met_party):
     client.force_login(met_party["other"])
     response = client.post(
-        reverse("penalties:attendance", args=[met_party["party"].id]),
+        reverse("parties:attendance", args=[met_party["party"].id]),
         {"absent": [str(met_party["member"].id)]},
         follow=True,
     )
