@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from common import events
-        from notifications.services import outbox_write
+        from notifications.outbox import outbox_write
 
         # Every domain event is stored in the outbox in the transaction that caused it.
         events.set_outbox_writer(outbox_write)

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from markets.models import Market
 from notifications.models import OutboxEvent
 from notifications.regions import (
     UNKNOWN,
@@ -36,6 +37,7 @@ from notifications.regions import (
     region_part,
     region_queue,
 )
+from notifications.services import event_dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +65,6 @@ def notify_relay() -> None:
 
 def dispatch_pending_inprocess() -> int:
     """Embedded mode: dispatch every pending outbox event in this process, in order."""
-    from notifications.services import event_dispatch
-
     done = 0
     with _inprocess_lock:  # one pass at a time keeps events in order
         for event in OutboxEvent.objects.filter(published_at__isnull=True).order_by("id")[:BATCH]:
@@ -225,8 +225,6 @@ class Consumer:
         self.consuming.add(sido_part)
 
     def start(self) -> None:
-        from markets.models import Market
-
         self.conn, self.channel = _connect()
         self.channel.basic_qos(prefetch_count=100)
         self.consuming.clear()
@@ -247,8 +245,6 @@ class Consumer:
         self._consume_region(body.decode("utf-8"))
 
     def _on_event(self, channel, method, properties, body: bytes) -> None:
-        from notifications.services import event_dispatch
-
         try:
             message = json.loads(body)
             event_id = int(message["id"])

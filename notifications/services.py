@@ -10,11 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalog.models import Item
 from common.errors import NotFound
-from common.events import DomainEvent
 from common.layer import group_send_many
 from markets.models import Market
 from notifications.models import FavoriteItem, FavoriteMarket, Notification, OutboxEvent
-from notifications.regions import routing_key
 from notifications.selectors import recipients_for, unread_count
 from parties.models import Party
 
@@ -72,29 +70,6 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification read; returns how many were."""
     return Notification.objects.filter(user=user).unread().update(read_at=timezone.now())
-
-
-# --- outbox --------------------------------------------------------------------------------
-
-
-def outbox_write(event: DomainEvent) -> OutboxEvent:
-    """Store a domain event in the outbox, in the caller's transaction (``common.events``
-    calls this from ``emit``), and have it relayed once that transaction commits."""
-    payload = event.payload
-    if "sido" not in payload and payload.get("party_id"):
-        region = Party.objects.filter(pk=payload["party_id"]).values("sido", "sigungu").first()
-        payload = {**payload, **(region or {})}
-    row = OutboxEvent.objects.create(
-        type=event.type,
-        payload=payload,
-        actor_id=event.actor_id,
-        routing_key=routing_key(payload.get("sido", ""), payload.get("sigungu", "")),
-    )
-    from notifications import relay  # the relay imports these services
-
-    relay.notify_relay()
-    transaction.on_commit(relay.wake)
-    return row
 
 
 # --- dispatch ------------------------------------------------------------------------------
