@@ -24,8 +24,18 @@ def _normalize_email(email: str) -> str:
     try:
         validate_email(email)
     except DjangoValidationError:
-        raise DomainError("email_invalid", _("올바른 이메일 주소를 입력해 주세요.")) from None
+        raise DomainError(
+            "email_invalid", _("올바른 이메일 주소를 입력해 주세요."), field="email"
+        ) from None
     return email
+
+
+def _email_taken() -> DomainError:
+    return DomainError("email_taken", _("이미 가입된 이메일이에요."), field="email")
+
+
+def _nickname_taken() -> DomainError:
+    return DomainError("nickname_taken", _("이미 사용 중인 닉네임이에요."), field="nickname")
 
 
 def _check_nickname_format(nickname: str) -> str:
@@ -34,6 +44,7 @@ def _check_nickname_format(nickname: str) -> str:
         raise DomainError(
             "nickname_invalid",
             _("닉네임은 2~20자의 한글, 영문, 숫자, 밑줄(_)만 쓸 수 있어요."),
+            field="nickname",
         )
     return nickname
 
@@ -43,7 +54,7 @@ def _check_nickname_free(nickname: str, *, exclude_user_id: int | None = None) -
     if exclude_user_id is not None:
         taken = taken.exclude(pk=exclude_user_id)
     if taken.exists():
-        raise DomainError("nickname_taken", _("이미 사용 중인 닉네임이에요."))
+        raise _nickname_taken()
 
 
 def _check_nickname(nickname: str, *, exclude_user_id: int | None = None) -> str:
@@ -62,15 +73,15 @@ def user_signup(*, email: str, password: str, nickname: str) -> User:
     _validate_password(password, User(email=email, nickname=nickname))
     _check_nickname_free(nickname)
     if User.objects.filter(email=email).exists():
-        raise DomainError("email_taken", _("이미 가입된 이메일이에요."))
+        raise _email_taken()
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, nickname=nickname)
     except IntegrityError:
         # Two signups raced past the checks above: the unique constraints decide.
         if User.objects.filter(email=email).exists():
-            raise DomainError("email_taken", _("이미 가입된 이메일이에요.")) from None
-        raise DomainError("nickname_taken", _("이미 사용 중인 닉네임이에요.")) from None
+            raise _email_taken() from None
+        raise _nickname_taken() from None
 
 
 def user_update_profile(
@@ -119,7 +130,7 @@ def user_update_profile(
         with transaction.atomic():
             User.objects.filter(pk=user.pk).update(**changes)
     except IntegrityError:
-        raise DomainError("nickname_taken", _("이미 사용 중인 닉네임이에요.")) from None
+        raise _nickname_taken() from None
     for field, value in changes.items():
         setattr(user, field, value)
     return user
@@ -128,12 +139,15 @@ def user_update_profile(
 # --- passwords and tokens ---------------------------------------------------------------------
 
 
-def _validate_password(password: str, user: User) -> None:
+def _validate_password(password: str, user: User, *, field: str = "password") -> None:
     try:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
         raise DomainError(
-            "password_invalid", " ".join(exc.messages), details={"password": exc.messages}
+            "password_invalid",
+            " ".join(exc.messages),
+            details={"password": exc.messages},
+            field=field,
         ) from None
 
 
@@ -141,8 +155,8 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
     """Set a new password; every refresh token of the user stops working (the other devices
     must log in again). The caller keeps the current page session alive if it wants to."""
     if not user.check_password(old_password):
-        raise DomainError("wrong_password", _("지금 비밀번호가 맞지 않아요."))
-    _validate_password(new_password, user)
+        raise DomainError("wrong_password", _("지금 비밀번호가 맞지 않아요."), field="old_password")
+    _validate_password(new_password, user, field="new_password")
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])

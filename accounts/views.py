@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,15 +38,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 nickname=form.cleaned_data["nickname"],
             )
         except DomainError as error:
-            field = {
-                "email_taken": "email",
-                "email_invalid": "email",
-                "nickname_taken": "nickname",
-                "nickname_invalid": "nickname",
-                "password_invalid": "password",
-            }.get(error.code)
             for message in error.details.get("password", [error.message]):
-                form.add_error(field, message)
+                form.add_error(error.field, message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -132,9 +125,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except DomainError as error:
-            field = "old_password" if error.code == "wrong_password" else "new_password"
             for message in error.details.get("password", [error.message]):
-                form.add_error(field, message)
+                form.add_error(error.field, message)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(
@@ -145,10 +137,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        profile_user = user_get(user_id=user_id)
-    except DomainError:
-        raise Http404 from None
+    profile_user = user_get(user_id=user_id)  # NotFound: the app's 404 page
     return render(
         request,
         "accounts/profile.html",

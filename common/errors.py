@@ -7,7 +7,8 @@ class DomainError(Exception):
     """A refusal a user can act on: a stable ``code``, a Korean ``message``, optional ``details``.
 
     ``status`` is the HTTP status the API maps it to (400 bad input, 403 forbidden,
-    404 not found, 409 conflict with the current state).
+    404 not found, 409 conflict with the current state). ``field`` names the input the
+    refusal is about, where there is one: forms show the message next to that field.
     """
 
     status = 400
@@ -19,11 +20,13 @@ class DomainError(Exception):
         *,
         status: int | None = None,
         details: dict[str, Any] | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details or {}
+        self.field = field
         if status is not None:
             self.status = status
 

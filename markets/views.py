@@ -1,7 +1,7 @@
 """Market pages: list (search, near home) and detail."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from common.errors import DomainError
@@ -32,8 +32,5 @@ def market_list_page(request: HttpRequest) -> HttpResponse:
 
 
 def market_detail_page(request: HttpRequest, market_id: int) -> HttpResponse:
-    try:
-        market = market_get(market_id=market_id)
-    except DomainError:
-        raise Http404 from None
+    market = market_get(market_id=market_id)  # NotFound: the app's 404 page
     return render(request, "markets/detail.html", {"market": market})

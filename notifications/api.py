@@ -46,41 +46,54 @@ class MyFavoritesApi(APIView):
         return Response(FavoritesOutput(favorites_of(user_id=request.user.pk)).data)
 
 
-def _favorite_view(kind: str, add, remove, id_name: str):
-    class FavoriteApi(APIView):
-        permission_classes = [IsAuthenticated]
+class MarketFavoriteApi(APIView):
+    permission_classes = [IsAuthenticated]
 
-        @extend_schema(
-            operation_id=f"{kind}_favorite_add",
-            tags=["favorites"],
-            request=None,
-            summary=f"{kind} 찜하기 (여러 번 해도 한 번)",
-            responses={201: FAVORITE_STATE, 401: ERROR_SCHEMA, 404: ERROR_SCHEMA},
-        )
-        def post(self, request, **kwargs):
-            add(user=request.user, **{id_name: kwargs[id_name]})
-            return Response({"favorited": True}, status=status.HTTP_201_CREATED)
+    @extend_schema(
+        operation_id="market_favorite_add",
+        tags=["favorites"],
+        request=None,
+        summary="마트 찜하기 (여러 번 해도 한 번)",
+        responses={201: FAVORITE_STATE, 401: ERROR_SCHEMA, 404: ERROR_SCHEMA},
+    )
+    def post(self, request, market_id: int):
+        services.favorite_market_add(user=request.user, market_id=market_id)
+        return Response({"favorited": True}, status=status.HTTP_201_CREATED)
 
-        @extend_schema(
-            operation_id=f"{kind}_favorite_remove",
-            tags=["favorites"],
-            summary=f"{kind} 찜 해제 (여러 번 해도 한 번)",
-            responses={200: FAVORITE_STATE, 401: ERROR_SCHEMA},
-        )
-        def delete(self, request, **kwargs):
-            remove(user=request.user, **{id_name: kwargs[id_name]})
-            return Response({"favorited": False})
-
-    FavoriteApi.__name__ = f"{kind.title()}FavoriteApi"
-    return FavoriteApi
+    @extend_schema(
+        operation_id="market_favorite_remove",
+        tags=["favorites"],
+        summary="마트 찜 해제 (여러 번 해도 한 번)",
+        responses={200: FAVORITE_STATE, 401: ERROR_SCHEMA},
+    )
+    def delete(self, request, market_id: int):
+        services.favorite_market_remove(user=request.user, market_id=market_id)
+        return Response({"favorited": False})
 
 
-MarketFavoriteApi = _favorite_view(
-    "market", services.favorite_market_add, services.favorite_market_remove, "market_id"
-)
-ItemFavoriteApi = _favorite_view(
-    "item", services.favorite_item_add, services.favorite_item_remove, "item_id"
-)
+class ItemFavoriteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="item_favorite_add",
+        tags=["favorites"],
+        request=None,
+        summary="품목 찜하기 (여러 번 해도 한 번)",
+        responses={201: FAVORITE_STATE, 401: ERROR_SCHEMA, 404: ERROR_SCHEMA},
+    )
+    def post(self, request, item_id: int):
+        services.favorite_item_add(user=request.user, item_id=item_id)
+        return Response({"favorited": True}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="item_favorite_remove",
+        tags=["favorites"],
+        summary="품목 찜 해제 (여러 번 해도 한 번)",
+        responses={200: FAVORITE_STATE, 401: ERROR_SCHEMA},
+    )
+    def delete(self, request, item_id: int):
+        services.favorite_item_remove(user=request.user, item_id=item_id)
+        return Response({"favorited": False})
 
 
 class NotificationOutput(serializers.Serializer):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import item_get
-from common.errors import NotFound
 from common.params import parse_flag, parse_page
 from markets.selectors import market_get
 from notifications import services
@@ -122,10 +121,7 @@ def favorite_toggle(request: HttpRequest, kind: str, object_id: int) -> HttpResp
     wanted = request.POST.get("favorite")
     if wanted not in ("0", "1"):
         return HttpResponseBadRequest(_("잘못된 요청이에요."))
-    try:
-        target = spec["get"](object_id)
-    except NotFound:
-        raise Http404 from None
+    target = spec["get"](object_id)  # NotFound: the app's 404 page
     if wanted == "1":
         spec["add"](request.user, target.pk)
         messages.success(request, spec["added"] % {"name": target.name})
@@ -140,12 +136,9 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     """Mark one notification read, then go where it points (its party)."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("notifications:inbox"))
-    try:
-        notification = services.notification_mark_read(
-            user=request.user, notification_id=notification_id
-        )
-    except NotFound:
-        raise Http404 from None
+    notification = services.notification_mark_read(
+        user=request.user, notification_id=notification_id
+    )  # NotFound: the app's 404 page
     payload = services.notification_payload(notification)
     return redirect(_local_url(payload["url"], reverse("notifications:inbox")))
 

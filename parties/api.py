@@ -12,7 +12,14 @@ from common.api import page_links_response, page_window
 from common.api_schema import ERROR_SCHEMA, NEAR_PARAMETERS
 from common.params import parse_point, parse_positive_int, parse_text
 from parties import services
-from parties.selectors import party_get, party_members, party_membership, party_nearby, user_parties
+from parties.selectors import (
+    party_available_actions,
+    party_get,
+    party_members,
+    party_membership,
+    party_nearby,
+    user_parties,
+)
 from penalties.api import PenaltyOutput
 from penalties.models import PenaltyReason
 
@@ -119,9 +126,24 @@ class MemberOutput(serializers.Serializer):
     joined_at = serializers.DateTimeField()
 
 
+class PartyActionOutput(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    code = serializers.CharField(allow_null=True, help_text="안 될 때 그 이유의 코드")
+    message = serializers.CharField(allow_null=True, help_text="안 될 때 그 이유 (한국어)")
+
+
+class PartyActionsOutput(serializers.Serializer):
+    join = PartyActionOutput()
+    leave = PartyActionOutput()
+    close = PartyActionOutput()
+    cancel = PartyActionOutput()
+    complete = PartyActionOutput()
+
+
 class PartyDetailOutput(PartyOutput):
     members = MemberOutput(many=True)
     my_role = serializers.CharField(allow_null=True)
+    actions = PartyActionsOutput(help_text="요청한 사용자가 지금 할 수 있는 일과, 안 되면 그 이유")
 
 
 def _detail(party, user) -> dict:
@@ -129,6 +151,15 @@ def _detail(party, user) -> dict:
     data = PartyOutput(party).data
     data["members"] = MemberOutput(party_members(party=party), many=True).data
     data["my_role"] = membership.role if membership else None
+    available = party_available_actions(party=party, user=user, membership=membership)
+    data["actions"] = {
+        action: {
+            "allowed": refusal is None,
+            "code": refusal.code if refusal else None,
+            "message": refusal.message if refusal else None,
+        }
+        for action, refusal in available.items()
+    }
     return data
 
 
@@ -248,47 +279,99 @@ class PartyNearbyApi(APIView):
         )
 
 
-def _transition_view(name: str, service, summary: str):
-    class TransitionApi(APIView):
-        permission_classes = [IsAuthenticated]
-
-        @extend_schema(
-            operation_id=f"parties_{name}",
-            tags=["parties"],
-            summary=summary,
-            request=None,
-            responses={
-                200: PartyDetailOutput,
-                401: ERROR_SCHEMA,
-                403: ERROR_SCHEMA,
-                404: ERROR_SCHEMA,
-                409: ERROR_SCHEMA,
-            },
-            examples=[
-                OpenApiExample(
-                    "conflict",
-                    value={"code": "party_full", "message": "정원이 다 찼어요.", "details": {}},
-                    response_only=True,
-                    status_codes=["409"],
-                )
-            ],
-        )
-        def post(self, request, party_id: int):
-            service(party_id=party_id, user=request.user)
-            return Response(_detail(party_get(party_id=party_id), request.user))
-
-    TransitionApi.__name__ = f"Party{name.capitalize()}Api"
-    TransitionApi.__qualname__ = TransitionApi.__name__
-    return TransitionApi
-
-
-PartyJoinApi = _transition_view("join", services.party_join, "파티 참여")
-PartyLeaveApi = _transition_view("leave", services.party_leave, "파티 나가기 (모집 중에만)")
-PartyCloseApi = _transition_view("close", services.party_close, "모집 마감 (파티장)")
-PartyCancelApi = _transition_view("cancel", services.party_cancel, "파티 취소 (파티장)")
-PartyCompleteApi = _transition_view(
-    "complete", services.party_complete, "파티 완료 (파티장, 만난 뒤)"
+TRANSITION_RESPONSES = {
+    200: PartyDetailOutput,
+    401: ERROR_SCHEMA,
+    403: ERROR_SCHEMA,
+    404: ERROR_SCHEMA,
+    409: ERROR_SCHEMA,
+}
+CONFLICT_EXAMPLE = OpenApiExample(
+    "conflict",
+    value={"code": "party_full", "message": "정원이 다 찼어요.", "details": {}},
+    response_only=True,
+    status_codes=["409"],
 )
+
+
+class PartyJoinApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="parties_join",
+        tags=["parties"],
+        summary="파티 참여",
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request, party_id: int):
+        services.party_join(party_id=party_id, user=request.user)
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+
+class PartyLeaveApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="parties_leave",
+        tags=["parties"],
+        summary="파티 나가기 (모집 중에만)",
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request, party_id: int):
+        services.party_leave(party_id=party_id, user=request.user)
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+
+class PartyCloseApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="parties_close",
+        tags=["parties"],
+        summary="모집 마감 (파티장)",
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request, party_id: int):
+        services.party_close(party_id=party_id, user=request.user)
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+
+class PartyCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="parties_cancel",
+        tags=["parties"],
+        summary="파티 취소 (파티장)",
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request, party_id: int):
+        services.party_cancel(party_id=party_id, user=request.user)
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+
+class PartyCompleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="parties_complete",
+        tags=["parties"],
+        summary="파티 완료 (파티장, 만난 뒤)",
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request, party_id: int):
+        services.party_complete(party_id=party_id, user=request.user)
+        return Response(_detail(party_get(party_id=party_id), request.user))
 
 
 class PartyPenaltyGrantApi(APIView):

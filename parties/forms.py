@@ -110,23 +110,9 @@ class PartyCreateForm(forms.Form):
         },
     )
 
-    # Which field a service refusal belongs next to (``DomainError.code`` → field name).
-    ERROR_FIELDS = {
-        "market_not_found": "market_id",
-        "item_not_found": "item_id",
-        "title_required": "title",
-        "unit_required": "unit",
-        "invalid_capacity": "capacity",
-        "invalid_price": "total_price",
-        "invalid_quantity": "total_quantity",
-        "meet_at_in_past": "meet_at",
-        "meet_at_too_far": "meet_at",
-        "recruit_until_in_past": "recruit_until",
-        "recruit_after_meet": "recruit_until",
-    }
-
     def add_domain_error(self, error) -> None:
-        self.add_error(self.ERROR_FIELDS.get(error.code), error.message)
+        """A service's refusal, next to the field it names (``DomainError.field``)."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -161,6 +161,12 @@ class MembershipRole(models.TextChoices):
     MEMBER = "member", _("파티원")
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        """Memberships that have not ended (the member has not left)."""
+        return self.filter(left_at__isnull=True)
+
+
 class Membership(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -169,6 +175,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=MembershipRole.choices)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("파티 참여")

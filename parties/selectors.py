@@ -1,6 +1,7 @@
 """Party reads: nearby search, detail, a user's parties."""
 
 import math
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
@@ -10,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import NotFound
+from common.errors import DomainError, NotFound
 from common.geo import EARTH_RADIUS_KM
 from common.params import Point
+from parties import rules
 from parties.models import Membership, Party, PartyStatus
+from penalties.selectors import penalties_in_party, user_blocked_until
 
 # Points this close outside the radius count as on it: float rounding, not distance.
 BOUNDARY_EPSILON_KM = 1e-9
@@ -201,17 +204,64 @@ def party_get(*, party_id: int) -> Party:
 
 
 def party_members(*, party: Party) -> list[Membership]:
-    return list(
-        party.memberships.filter(left_at__isnull=True)
-        .select_related("user")
-        .order_by("joined_at", "id")
-    )
+    return list(party.memberships.active().select_related("user").order_by("joined_at", "id"))
 
 
 def party_membership(*, party: Party, user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return party.memberships.filter(user=user, left_at__isnull=True).first()
+    return party.memberships.active().filter(user=user).first()
+
+
+ACTIONS = ("join", "leave", "close", "cancel", "complete")
+
+
+def party_available_actions(
+    *, party: Party, user: User, membership: Membership | None, now: datetime | None = None
+) -> dict[str, DomainError | None]:
+    """For each lifecycle action: None when ``user`` may take it now, else the refusal the
+    service would give (its code and message). The page offers the allowed ones; the API
+    carries all of them as ``actions``. The rules are ``parties.rules``, as the services
+    judge them (a party past its deadline counts as settled)."""
+    now = now or timezone.now()
+    if not user.is_authenticated:
+        refusal = DomainError("not_authenticated", _("로그인이 필요해요."), status=401)
+        return dict.fromkeys(ACTIONS, refusal)
+    status = rules.effective_status(party, now)
+    join = rules.join_refusal(party, is_member=membership is not None, now=now)
+    if join is None:  # the one that costs a query, asked only when it decides
+        join = rules.blocked_refusal(user_blocked_until(user_id=user.pk))
+    return {
+        "join": join,
+        "leave": rules.leave_refusal(party, membership=membership, status=status),
+        "close": rules.close_refusal(party, user_id=user.pk, status=status),
+        "cancel": rules.cancel_refusal(party, user_id=user.pk, status=status, now=now),
+        "complete": rules.complete_refusal(party, user_id=user.pk, status=status, now=now),
+    }
+
+
+def party_attendance(
+    *, party: Party, user: User, members: list[Membership], now: datetime | None = None
+) -> dict | None:
+    """The leader's "who came?" checklist while marking no-shows is allowed
+    (``rules.penalty_window_refusal``): each member but the leader, with the penalty given if
+    any; None otherwise."""
+    now = now or timezone.now()
+    if rules.penalty_window_refusal(party, user_id=user.pk, now=now) is not None:
+        return None
+    given = penalties_in_party(party_id=party.pk)
+    rows = [
+        {"member": m, "penalty": given.get(m.user_id)}
+        for m in members
+        if m.user_id != party.leader_id
+    ]
+    if not rows:
+        return None
+    return {
+        "rows": rows,
+        "open_rows": any(row["penalty"] is None for row in rows),
+        "until": party.meet_at + rules.PENALTY_WINDOW,
+    }
 
 
 def user_parties(*, user: User) -> dict[str, list[Party]]:
@@ -233,9 +283,7 @@ def user_parties(*, user: User) -> dict[str, list[Party]]:
 
 def user_is_member(*, party_id: int, user_id: int) -> bool:
     """An active member (leader included) of the party."""
-    return Membership.objects.filter(
-        party_id=party_id, user_id=user_id, left_at__isnull=True
-    ).exists()
+    return Membership.objects.active().filter(party_id=party_id, user_id=user_id).exists()
 
 
 def members_among(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -245,6 +293,4 @@ def members_among(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     match = Q()
     for party_id, user_id in pairs:
         match |= Q(party_id=party_id, user_id=user_id)
-    return set(
-        Membership.objects.filter(match, left_at__isnull=True).values_list("party_id", "user_id")
-    )
+    return set(Membership.objects.active().filter(match).values_list("party_id", "user_id"))

@@ -10,25 +10,23 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import Item
-from common.errors import Conflict, DomainError, NotFound, PermissionDenied
+from common.errors import Conflict, DomainError, NotFound
 from common.events import emit
 from markets.models import Market
+from parties import rules
 from parties.locks import party_for_update
 from parties.models import MAX_CAPACITY, MIN_CAPACITY, Membership, MembershipRole, Party
 from parties.models import PartyStatus as S
-from parties.selectors import user_is_member
+from parties.selectors import party_get, user_is_member
 from penalties.models import Penalty, PenaltyReason
 from penalties.selectors import user_blocked_until
 from penalties.services import penalty_record
 
 MAX_MEET_AHEAD = timedelta(days=30)
-# From meet_at, how long the leader may mark members who did not come.
-PENALTY_WINDOW = timedelta(days=7)
 MAX_TOTAL_PRICE = 100_000_000  # 1억 원: anything above is a typo, not a mart purchase
 
 
@@ -52,26 +50,17 @@ def _event_payload(party: Party, **extra) -> dict:
 
 def _active_member_ids(party: Party) -> list[int]:
     return list(
-        party.memberships.filter(left_at__isnull=True)
-        .order_by("joined_at", "id")
-        .values_list("user_id", flat=True)
+        party.memberships.active().order_by("joined_at", "id").values_list("user_id", flat=True)
     )
 
 
+def _raise(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
 def _ensure_not_blocked(user: User) -> None:
-    until = user_blocked_until(user_id=user.pk)
-    if until is not None:
-        raise PermissionDenied(
-            "penalty_blocked",
-            _("페널티가 쌓여 %(date)s까지 파티를 만들거나 참여할 수 없어요.")
-            % {"date": date_format(timezone.localtime(until), "Y년 n월 j일")},
-            details={"blocked_until": until.isoformat()},
-        )
-
-
-def _ensure_leader(party: Party, user: User) -> None:
-    if party.leader_id != user.pk:
-        raise PermissionDenied("not_leader", _("파티장만 할 수 있어요."))
+    _raise(rules.blocked_refusal(user_blocked_until(user_id=user.pk)))
 
 
 def party_create(
@@ -92,33 +81,52 @@ def party_create(
     _ensure_not_blocked(leader)
     market = Market.objects.filter(pk=market_id).first()
     if market is None:
-        raise DomainError("market_not_found", _("마트를 찾을 수 없어요."))
+        raise DomainError("market_not_found", _("마트를 찾을 수 없어요."), field="market_id")
     if not Item.objects.filter(pk=item_id).exists():
-        raise DomainError("item_not_found", _("품목을 찾을 수 없어요."))
+        raise DomainError("item_not_found", _("품목을 찾을 수 없어요."), field="item_id")
     title, unit = title.strip(), unit.strip()
     if not title:
-        raise DomainError("title_required", _("제목을 입력해 주세요."))
+        raise DomainError("title_required", _("제목을 입력해 주세요."), field="title")
     if not unit:
-        raise DomainError("unit_required", _("단위를 입력해 주세요. (예: 개, kg, 롤)"))
+        raise DomainError(
+            "unit_required", _("단위를 입력해 주세요. (예: 개, kg, 롤)"), field="unit"
+        )
     if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
         raise DomainError(
             "invalid_capacity",
             _("정원은 파티장을 포함해 %(min)d~%(max)d명이에요.")
             % {"min": MIN_CAPACITY, "max": MAX_CAPACITY},
+            field="capacity",
         )
     if not 0 < total_price <= MAX_TOTAL_PRICE:
-        raise DomainError("invalid_price", _("총 가격은 1원 이상 1억 원 이하로 입력해 주세요."))
+        raise DomainError(
+            "invalid_price",
+            _("총 가격은 1원 이상 1억 원 이하로 입력해 주세요."),
+            field="total_price",
+        )
     if total_quantity <= 0:
-        raise DomainError("invalid_quantity", _("총 수량은 1 이상이어야 해요."))
+        raise DomainError(
+            "invalid_quantity", _("총 수량은 1 이상이어야 해요."), field="total_quantity"
+        )
     if meet_at <= now:
-        raise DomainError("meet_at_in_past", _("만나는 시각은 지금 이후여야 해요."))
+        raise DomainError(
+            "meet_at_in_past", _("만나는 시각은 지금 이후여야 해요."), field="meet_at"
+        )
     if meet_at > now + MAX_MEET_AHEAD:
-        raise DomainError("meet_at_too_far", _("만나는 시각은 30일 이내로 정해 주세요."))
+        raise DomainError(
+            "meet_at_too_far", _("만나는 시각은 30일 이내로 정해 주세요."), field="meet_at"
+        )
     if recruit_until <= now:
-        raise DomainError("recruit_until_in_past", _("모집 마감 시각은 지금 이후여야 해요."))
+        raise DomainError(
+            "recruit_until_in_past",
+            _("모집 마감 시각은 지금 이후여야 해요."),
+            field="recruit_until",
+        )
     if recruit_until > meet_at:
         raise DomainError(
-            "recruit_after_meet", _("모집 마감 시각은 만나는 시각보다 늦을 수 없어요.")
+            "recruit_after_meet",
+            _("모집 마감 시각은 만나는 시각보다 늦을 수 없어요."),
+            field="recruit_until",
         )
 
     with transaction.atomic():
@@ -167,17 +175,8 @@ def party_join(*, party_id: int, user: User) -> Party:
     try:
         with transaction.atomic():
             party = party_for_update(party_id=party_id)
-            if party.status in (S.CANCELLED, S.COMPLETED):
-                raise Conflict("party_not_recruiting", _("이미 끝난 파티예요."))
-            if party.memberships.filter(user=user, left_at__isnull=True).exists():
-                raise Conflict("already_member", _("이미 참여한 파티예요."))
-            # A party that filled up closed itself: say "full", the reason the user can see.
-            if party.member_count >= party.capacity:
-                raise Conflict("party_full", _("정원이 다 찼어요."))
-            if party.status != S.RECRUITING:
-                raise Conflict("party_not_recruiting", _("모집이 마감된 파티예요."))
-            if party.recruit_until <= timezone.now():
-                raise Conflict("party_deadline_passed", _("모집 마감 시각이 지났어요."))
+            is_member = party.memberships.active().filter(user=user).exists()
+            _raise(rules.join_refusal(party, is_member=is_member, now=timezone.now()))
             Membership.objects.create(party=party, user=user, role=MembershipRole.MEMBER)
             Party.objects.filter(pk=party.pk).update(member_count=F("member_count") + 1)
             party.refresh_from_db(fields=["member_count"])
@@ -186,7 +185,7 @@ def party_join(*, party_id: int, user: User) -> Party:
                 _close(party, actor_id=user.pk, reason="full")
     except IntegrityError:
         # Only reachable if the lock above were bypassed: the constraints said no.
-        if Membership.objects.filter(party_id=party_id, user=user, left_at__isnull=True).exists():
+        if Membership.objects.active().filter(party_id=party_id, user=user).exists():
             raise Conflict("already_member", _("이미 참여한 파티예요.")) from None
         raise Conflict("party_full", _("정원이 다 찼어요.")) from None
     return party
@@ -197,15 +196,8 @@ def party_leave(*, party_id: int, user: User) -> Party:
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
         _refuse_if_overdue(party)
-        membership = party.memberships.filter(user=user, left_at__isnull=True).first()
-        if membership is None:
-            raise PermissionDenied("not_a_member", _("참여하지 않은 파티예요."))
-        if membership.role == MembershipRole.LEADER:
-            raise Conflict(
-                "leader_cannot_leave", _("파티장은 나갈 수 없어요. 파티를 취소해 주세요.")
-            )
-        if party.status != S.RECRUITING:
-            raise Conflict("party_not_recruiting", _("모집 중일 때만 나갈 수 있어요."))
+        membership = party.memberships.active().filter(user=user).first()
+        _raise(rules.leave_refusal(party, membership=membership, status=party.status))
         membership.left_at = timezone.now()
         membership.save(update_fields=["left_at"])
         Party.objects.filter(pk=party.pk).update(member_count=F("member_count") - 1)
@@ -218,12 +210,9 @@ def party_close(*, party_id: int, user: User) -> Party:
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
-        _ensure_leader(party, user)
+        _raise(rules.leader_refusal(party, user.pk))
         _refuse_if_overdue(party)
-        if party.status != S.RECRUITING:
-            raise Conflict("party_not_recruiting", _("모집 중인 파티만 마감할 수 있어요."))
-        if party.member_count < 2:
-            raise Conflict("party_too_small", _("파티원이 한 명 이상 있어야 마감할 수 있어요."))
+        _raise(rules.close_refusal(party, user_id=user.pk, status=party.status))
         _close(party, actor_id=user.pk, reason="leader")
     return party
 
@@ -232,12 +221,11 @@ def party_cancel(*, party_id: int, user: User) -> Party:
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
-        _ensure_leader(party, user)
+        _raise(rules.leader_refusal(party, user.pk))
         _refuse_if_overdue(party)
-        if party.status not in (S.RECRUITING, S.CLOSED):
-            raise Conflict("party_not_cancellable", _("이미 끝난 파티예요."))
-        if party.meet_at <= timezone.now():
-            raise Conflict("meeting_started", _("만나는 시각이 지난 파티는 취소할 수 없어요."))
+        _raise(
+            rules.cancel_refusal(party, user_id=user.pk, status=party.status, now=timezone.now())
+        )
         _cancel(party, actor_id=user.pk, reason="leader")
     return party
 
@@ -250,12 +238,11 @@ def party_complete(*, party_id: int, user: User) -> Party:
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
-        _ensure_leader(party, user)
+        _raise(rules.leader_refusal(party, user.pk))
         _refuse_if_overdue(party)
-        if party.status != S.CLOSED:
-            raise Conflict("party_not_closed", _("모집이 마감된 파티만 완료할 수 있어요."))
-        if party.meet_at > timezone.now():
-            raise Conflict("meeting_not_started", _("만나는 시각 이후에 완료할 수 있어요."))
+        _raise(
+            rules.complete_refusal(party, user_id=user.pk, status=party.status, now=timezone.now())
+        )
         _transition(party, S.COMPLETED, actor_id=user.pk)
     return party
 
@@ -325,8 +312,8 @@ def party_penalty_grant(
 ) -> Penalty:
     """The party's leader marks a member who did not come (or came very late).
 
-    Allowed from ``meet_at`` for ``PENALTY_WINDOW``, never on a cancelled party, never on the
-    leader; once per (party, member), which ``penalties.services.penalty_record`` enforces
+    Allowed from ``meet_at`` for ``rules.PENALTY_WINDOW``, never on a cancelled party, never
+    on the leader; once per (party, member), which ``penalties.services.penalty_record`` enforces
     with a unique constraint (concurrent duplicates included).
     """
     if reason not in PenaltyReason.values:
@@ -335,22 +322,12 @@ def party_penalty_grant(
             _("사유는 no_show, late, other 중 하나여야 해요."),
             details={"allowed": PenaltyReason.values},
         )
-    party = Party.objects.filter(pk=party_id).first()
-    if party is None:
-        raise NotFound("party_not_found", _("파티를 찾을 수 없어요."))
-    if party.leader_id != leader.pk:
-        raise PermissionDenied("not_leader", _("파티장만 페널티를 줄 수 있어요."))
-    if user_id == leader.pk:
+    party = party_get(party_id=party_id)
+    if party.leader_id == leader.pk and user_id == leader.pk:
         raise DomainError("penalty_self", _("자기 자신에게는 페널티를 줄 수 없어요."))
-    if not user_is_member(party_id=party_id, user_id=user_id):
+    if party.leader_id == leader.pk and not user_is_member(party_id=party_id, user_id=user_id):
         raise DomainError("not_a_member", _("이 파티의 멤버에게만 페널티를 줄 수 있어요."))
-    if party.status == S.CANCELLED:
-        raise Conflict("party_cancelled", _("취소된 파티에는 페널티를 줄 수 없어요."))
-    now = timezone.now()
-    if now < party.meet_at:
-        raise Conflict("penalty_too_early", _("만나는 시각이 지난 뒤에 표시할 수 있어요."))
-    if now > party.meet_at + PENALTY_WINDOW:
-        raise Conflict("penalty_too_late", _("만난 뒤 7일이 지나 더 이상 페널티를 줄 수 없어요."))
+    _raise(rules.penalty_window_refusal(party, user_id=leader.pk, now=timezone.now()))
     return penalty_record(
         party_id=party.pk,
         user_id=user_id,

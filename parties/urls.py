@@ -8,7 +8,7 @@ urlpatterns = [
     path("new/", views.party_create_page, name="create"),
     path("mine/", views.my_parties_page, name="mine"),
     path("<id:party_id>/", views.party_detail_page, name="detail"),
-    path("<id:party_id>/attendance/", views.party_attendance, name="attendance"),
+    path("<id:party_id>/attendance/", views.party_attendance_submit, name="attendance"),
     re_path(
         r"^(?P<party_id>[1-9][0-9]{0,17})/(?P<action>join|leave|close|cancel|complete)/$",
         views.party_action,

@@ -25,9 +25,16 @@ from markets.selectors import market_get, market_list
 from parties import services
 from parties.forms import PartyCreateForm
 from parties.models import MembershipRole, Party, PartyStatus
-from parties.selectors import party_get, party_members, party_membership, user_parties
+from parties.selectors import (
+    party_attendance,
+    party_available_actions,
+    party_get,
+    party_members,
+    party_membership,
+    user_parties,
+)
 from penalties.models import PenaltyReason
-from penalties.selectors import penalties_in_party, user_penalty_counts
+from penalties.selectors import user_penalty_counts
 
 NEAR_HOME_KM = DEFAULT_RADIUS_KM
 
@@ -59,44 +66,37 @@ def decorate_parties(parties, *, now: datetime | None = None) -> list[Party]:
     return parties
 
 
-def _actions(party: Party, membership, user, now: datetime) -> list[dict]:
-    """The buttons this viewer sees, by role and state (the services re-check everything)."""
-    # Past its deadline a party counts as settled, whether or not the task has run yet.
-    recruiting = party.status == PartyStatus.RECRUITING and party.recruit_until > now
-    open_to_join = recruiting and party.seats_left > 0
-    before_meet = party.meet_at > now
-    if not user.is_authenticated:
-        return []  # the page offers "로그인하고 참여하기" instead
-    if membership is None:
-        join = {"action": "join", "label": _("참여하기"), "style": "primary"}
-        return [join] if open_to_join else []
-    if membership.role != MembershipRole.LEADER:
-        return [{"action": "leave", "label": _("나가기"), "style": "ghost"}] if recruiting else []
-    actions = []
-    if recruiting and party.member_count >= 2:
-        actions.append({"action": "close", "label": _("모집 마감"), "style": "primary"})
-    if party.status in (PartyStatus.RECRUITING, PartyStatus.CLOSED) and before_meet:
-        actions.append({"action": "cancel", "label": _("파티 취소"), "style": "danger"})
-    if party.status == PartyStatus.CLOSED and not before_meet:
-        actions.append({"action": "complete", "label": _("파티 완료"), "style": "primary"})
-    return actions
+# The buttons, in this order, for the actions a viewer may take (``party_available_actions``).
+ACTION_BUTTONS = (
+    ("join", gettext_lazy("참여하기"), "primary"),
+    ("close", gettext_lazy("모집 마감"), "primary"),
+    ("complete", gettext_lazy("파티 완료"), "primary"),
+    ("leave", gettext_lazy("나가기"), "ghost"),
+    ("cancel", gettext_lazy("파티 취소"), "danger"),
+)
+
+
+def _buttons(available: dict) -> list[dict]:
+    return [
+        {"action": action, "label": label, "style": style}
+        for action, label, style in ACTION_BUTTONS
+        if available[action] is None
+    ]
 
 
 # -- pages -----------------------------------------------------------------------------------
 
 
 def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
-    if _as_id(party_id) is None:
-        raise Http404
-    try:
-        party = party_get(party_id=party_id)
-    except NotFound:
-        raise Http404 from None
+    party = party_get(party_id=party_id)  # NotFound: the app's 404 page (common.error_pages)
     now = timezone.now()
     membership = party_membership(party=party, user=request.user)
     decorate_parties([party], now=now)
     members = party_members(party=party)
     is_leader = membership is not None and membership.role == MembershipRole.LEADER
+    attendance = party_attendance(party=party, user=request.user, members=members, now=now)
+    if attendance is not None:
+        attendance["reasons"] = PenaltyReason.choices
     counts = user_penalty_counts(user_ids=[m.user_id for m in members])
     for member in members:
         member.penalty_count = counts.get(member.user_id, 0)
@@ -106,35 +106,18 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
         {
             "party": party,
             "members": members,
-            "attendance": _attendance(party, members, now) if is_leader else None,
+            "attendance": attendance,
             "membership": membership,
             "is_member": membership is not None,
             "is_leader": is_leader,
-            "actions": _actions(party, membership, request.user, now),
+            "actions": _buttons(
+                party_available_actions(
+                    party=party, user=request.user, membership=membership, now=now
+                )
+            ),
             "can_join_anonymously": not request.user.is_authenticated and party.is_open,
         },
     )
-
-
-def _attendance(party: Party, members: list, now: datetime) -> dict | None:
-    """The leader's "who came?" checklist, from ``meet_at`` for 7 days (not if cancelled)."""
-    until = party.meet_at + services.PENALTY_WINDOW
-    if party.status == PartyStatus.CANCELLED or not party.meet_at <= now <= until:
-        return None
-    given = penalties_in_party(party_id=party.pk)
-    rows = [
-        {"member": m, "penalty": given.get(m.user_id)}
-        for m in members
-        if m.user_id != party.leader_id
-    ]
-    if not rows:
-        return None
-    return {
-        "rows": rows,
-        "open_rows": any(row["penalty"] is None for row in rows),
-        "until": until,
-        "reasons": PenaltyReason.choices,
-    }
 
 
 ACTIONS = {
@@ -158,7 +141,7 @@ def party_action(request: HttpRequest, party_id: str, action: str) -> HttpRespon
     try:
         party = service(party_id=party_id, user=request.user)
     except NotFound:
-        raise Http404 from None
+        raise  # the app's 404 page, not a flash message
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -265,7 +248,7 @@ def my_parties_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def party_attendance(request: HttpRequest, party_id: int) -> HttpResponse:
+def party_attendance_submit(request: HttpRequest, party_id: int) -> HttpResponse:
     """The checklist's submit: one penalty per member marked as not having come."""
     detail_url = reverse("parties:detail", args=[party_id])
     marked = []
@@ -285,7 +268,7 @@ def party_attendance(request: HttpRequest, party_id: int) -> HttpResponse:
                 party_id=party_id, leader=request.user, user_id=user_id, reason=reason
             )
         except NotFound:
-            raise Http404 from None
+            raise  # the app's 404 page, not a flash message
         except DomainError as error:
             messages.error(request, error.message)
         else:
