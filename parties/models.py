@@ -14,6 +14,12 @@ MAX_CAPACITY = 20
 LNG_STRIPES_PER_DEGREE = 20
 
 
+def share_price(total_price: int, capacity: int) -> int:
+    """Per-person share: total price split over the full capacity, rounded up (KRW). Exact
+    for any size of integer (``math.ceil`` of a float division is not, past 2**53)."""
+    return -(-total_price // capacity)
+
+
 class PartyStatus(models.TextChoices):
     RECRUITING = "recruiting", _("모집 중")
     CLOSED = "closed", _("모집 마감")
@@ -144,8 +150,7 @@ class Party(models.Model):
 
     @property
     def share_price(self) -> int:
-        """Per-person share: total price split over the full capacity, rounded up (KRW)."""
-        return math.ceil(self.total_price / self.capacity)
+        return share_price(self.total_price, self.capacity)
 
     @property
     def share_quantity(self) -> float:

@@ -24,7 +24,7 @@ from common.params import MAX_ID, Point, ascii_int
 from markets.selectors import market_get, market_list
 from parties import services
 from parties.forms import PartyCreateForm
-from parties.models import MembershipRole, Party, PartyStatus
+from parties.models import MembershipRole, Party, PartyStatus, share_price
 from parties.selectors import (
     party_attendance,
     party_available_actions,
@@ -229,7 +229,7 @@ def party_create_page(request: HttpRequest) -> HttpResponse:
             "markets": markets,
             "selected_market": selected_market,
             "near_home_km": int(NEAR_HOME_KM),
-            "share_preview": -(-price // capacity) if price and capacity else None,
+            "share_preview": share_price(price, capacity) if price and capacity else None,
         },
     )
 
