@@ -47,6 +47,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy accounts markets catalog parties chat notifications penalties common demo config
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -1,5 +1,7 @@
 """Accounts JSON API: signup, JWT, me, public profiles. Thin: parse, call a service, render."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
@@ -9,6 +11,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView
 
 from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
+from accounts.models import User
 from accounts.selectors import user_get
 from accounts.services import (
     auth_logout,
@@ -37,8 +40,10 @@ class MeOutput(PublicUserOutput):
     lng = serializers.FloatField(allow_null=True)
 
 
-def _with_penalties(user) -> dict:
-    data = {field: getattr(user, field) for field in MeOutput().fields if hasattr(user, field)}
+def _with_penalties(user: User) -> dict[str, Any]:
+    # keys(): drf-stubs type iterating the fields mapping as Field objects, not their names.
+    names = MeOutput().fields.keys()
+    data = {field: getattr(user, field) for field in names if hasattr(user, field)}
     data["penalty_count"] = user_penalty_count(user_id=user.pk)
     return data
 

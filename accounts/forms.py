@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +15,9 @@ class SignupForm(forms.Form):
         label=_("비밀번호 확인"), widget=forms.PasswordInput, max_length=128
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # forms.Form.clean() returns self.cleaned_data
         if cleaned.get("password") != cleaned.get("password_confirm"):
             self.add_error("password_confirm", _("비밀번호가 서로 달라요."))
         return cleaned
@@ -63,8 +66,9 @@ class PasswordChangeForm(forms.Form):
         error_messages={"required": _("새 비밀번호를 한 번 더 입력해 주세요.")},
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # forms.Form.clean() returns self.cleaned_data
         if cleaned.get("new_password") != cleaned.get("new_password_confirm"):
             self.add_error("new_password_confirm", _("새 비밀번호가 서로 달라요."))
         return cleaned

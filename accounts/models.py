@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -7,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from common.geo import KOREA_LAT_RANGE, KOREA_LNG_RANGE
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **fields):
+    def _create_user(self, email: str, password: str | None, **fields: Any) -> "User":
         if not email:
             raise ValueError("email is required")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -18,16 +20,16 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.setdefault("is_staff", False)
         fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **fields)
 
-    def get_by_natural_key(self, username: str):
+    def get_by_natural_key(self, username: str | None) -> "User":
         # Emails are stored lower-cased; logins should not depend on how they are typed.
         return self.get(email=(username or "").strip().lower())
 
-    def create_superuser(self, email: str, password: str | None = None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         fields.setdefault("nickname", email.split("@")[0])

@@ -1,6 +1,7 @@
 """Account writes: signup, profile and password changes, refresh tokens (rotate, revoke)."""
 
 import re
+from typing import cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -181,14 +182,16 @@ def _invalid_token() -> DomainError:
 def _parse_refresh(raw: str) -> RefreshToken:
     """A refresh token that is well signed, unexpired and not revoked; else 401."""
     try:
-        return RefreshToken(raw)
+        # simplejwt annotates the argument as Token | None; it is the encoded JWT string.
+        return RefreshToken(raw)  # type: ignore[arg-type]
     except TokenError:
         raise _invalid_token() from None
 
 
 def _revoke(refresh: RefreshToken) -> bool:
     """Revoke this refresh token; False if it already was (used or revoked before)."""
-    _blacklisted, created = refresh.blacklist()  # get_or_create on a unique row
+    # get_or_create on a unique row; simplejwt annotates the result as the bare model.
+    _blacklisted, created = cast(tuple[BlacklistedToken, bool], refresh.blacklist())
     return created
 
 

@@ -7,10 +7,11 @@ from rest_framework_simplejwt.tokens import AccessToken
 from accounts.models import User
 
 
-def user_for_token_sync(token: str):
+def user_for_token_sync(token: str) -> User | AnonymousUser:
     """The active user an access JWT names, or AnonymousUser (bad, expired or unknown)."""
     try:
-        user_id = AccessToken(token)["user_id"]
+        # simplejwt annotates the argument as Token | None; it is the encoded JWT string.
+        user_id = AccessToken(token)["user_id"]  # type: ignore[arg-type]
     except (TokenError, KeyError):
         return AnonymousUser()
     return User.objects.filter(pk=user_id, is_active=True).first() or AnonymousUser()

@@ -1,5 +1,8 @@
 """Account pages: signup, login, logout, my page (home address), public profiles."""
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import HomeForm, LoginForm, NicknameForm, PasswordChangeForm, SignupForm
 from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
+from accounts.models import User
 from accounts.selectors import user_get
 from accounts.services import user_password_change, user_signup, user_update_profile
 from common.errors import DomainError
@@ -74,9 +78,9 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    home_form = HomeForm(initial={"address": user.address})
-    nickname_form = NicknameForm(initial={"nickname": user.nickname})
+    user = cast(User, request.user)  # @login_required
+    home_form: forms.Form = HomeForm(initial={"address": user.address})
+    nickname_form: forms.Form = NicknameForm(initial={"nickname": user.nickname})
     if request.method == "POST":
         action = request.POST.get("action")
         form = HomeForm(request.POST) if action == "home" else NicknameForm(request.POST)
@@ -116,11 +120,12 @@ def me(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     """A new password; other browsers and apps must log in again (their sessions end with the
     password's hash, their refresh tokens are revoked), this browser stays logged in."""
+    user = cast(User, request.user)  # @login_required
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user_password_change(
-                user=request.user,
+                user=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
@@ -128,7 +133,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             for message in error.details.get("password", [error.message]):
                 form.add_error(error.field, message)
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(
                 request, _("비밀번호를 바꿨어요. 다른 기기에서는 다시 로그인해 주세요.")
             )

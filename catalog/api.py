@@ -27,7 +27,8 @@ class ItemOutput(serializers.Serializer):
     category = CategoryOutput()
     barcode = serializers.CharField()
     maker = serializers.CharField()
-    source = serializers.CharField()
+    # DRF takes declared fields off the class; the stubs see this shadow Field.source.
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class ItemListApi(APIView):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 STALE_AFTER = timedelta(hours=6)  # a "running" import this old died without finishing
+# An item as written: (source_key, name, category_id, barcode, maker).
+ItemRow = tuple[str, str, int, str, str]
 
 
 @dataclass
@@ -69,7 +71,7 @@ def _pages(source: Source, first: Page, total: int, workers: int) -> Iterator[Pa
         for start in range(MAX_ROWS_PER_CALL + 1, total + 1, MAX_ROWS_PER_CALL)
     ]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catalog-fetch") as pool:
-        pending: deque = deque()
+        pending: deque[Future[Page]] = deque()
         for start, end in ranges:
             pending.append(pool.submit(source.fetch, start, end))
             if len(pending) >= workers * 2:
@@ -143,7 +145,7 @@ class _Writer:
             else:
                 self._upsert_portable(rows)
 
-    def _upsert_portable(self, rows: list[tuple]) -> None:
+    def _upsert_portable(self, rows: list[ItemRow]) -> None:
         """bulk_create(update_conflicts) of the rows that are new or changed."""
         existing = {
             row[0]: row[1:]
@@ -152,16 +154,15 @@ class _Writer:
             ).values_list("source_key", "name", "category_id", "barcode", "maker")
         }
         to_write = []
-        for key, *values in rows:
+        for key, name, category_id, barcode, maker in rows:
             before = existing.get(key)
-            if before == tuple(values):
+            if before == (name, category_id, barcode, maker):
                 self.tally.unchanged += 1
                 continue
             if before is None:
                 self.tally.created += 1
             else:
                 self.tally.updated += 1
-            name, category_id, barcode, maker = values
             to_write.append(
                 Item(
                     source=self.source,
@@ -180,7 +181,7 @@ class _Writer:
                 update_fields=["name", "category", "barcode", "maker", "updated_at"],
             )
 
-    def _upsert_postgresql(self, rows: list[tuple]) -> None:
+    def _upsert_postgresql(self, rows: list[ItemRow]) -> None:
         """The same upsert, fed by COPY: rows go to a temporary staging table in PostgreSQL's
         own format (no per-value work in Python), then one INSERT … ON CONFLICT on the natural
         key updates only rows whose values changed; RETURNING tells inserts from updates."""

@@ -78,7 +78,8 @@ class Entry:
 
 
 class Source(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def fetch(self, start: int, end: int) -> Page: ...
 

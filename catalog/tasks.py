@@ -10,9 +10,9 @@ IMPORT_SOURCES = (ItemSource.MAFRA, ItemSource.FOODSAFETY)
 
 
 @shared_task(name="catalog.import_items")
-def import_items(source: str | None = None) -> list[dict]:
+def import_items(source: str | None = None) -> list[dict[str, str | int]]:
     """Import one source, or both in turn (the weekly schedule)."""
-    runs = []
+    runs: list[dict[str, str | int]] = []
     for name in [source] if source else IMPORT_SOURCES:
         try:
             run = catalog_import(source=name)

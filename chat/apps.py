@@ -12,8 +12,13 @@ class ChatConfig(AppConfig):
             open_room_when_party_closes,
             revoke_subscriptions_when_member_leaves,
         )
-        from common import events
+        from common.events import EventType, register_reaction, subscribe
 
-        events.subscribe("party.closed", open_room_when_party_closes)
-        events.subscribe("party.cancelled", close_room_when_party_is_cancelled)
-        events.subscribe("party.left", revoke_subscriptions_when_member_leaves)
+        # From the outbox, once per event: a room opens (and closes) even if the process
+        # that closed (or cancelled) the party died right after its commit.
+        register_reaction(EventType.PARTY_CLOSED, "chat.open_room", open_room_when_party_closes)
+        register_reaction(
+            EventType.PARTY_CANCELLED, "chat.close_room", close_room_when_party_is_cancelled
+        )
+        # Live only: ends a leaver's open subscriptions (nothing to repair if it is lost).
+        subscribe(EventType.PARTY_LEFT, revoke_subscriptions_when_member_leaves)

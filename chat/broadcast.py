@@ -5,9 +5,7 @@ Every web process's STOMP consumers for a party join the group ``party.<id>``; t
 Chat does not go through the domain-event outbox: it is live delivery of already-stored rows.
 """
 
-from django.db import transaction
-
-from common.layer import group_send_many
+from common.layer import group_send_after_commit
 
 
 def party_group(party_id: int) -> str:
@@ -20,6 +18,4 @@ def broadcast_after_commit(party_id: int, event: dict) -> None:
 
 def broadcast_many_after_commit(events: list[tuple[int, dict]]) -> None:
     """Several ``(party id, event)`` in one hand-over to the channel layer, in order."""
-    sends = [(party_group(party_id), event) for party_id, event in events]
-    if sends:
-        transaction.on_commit(lambda: group_send_many(sends))
+    group_send_after_commit([(party_group(party_id), event) for party_id, event in events])

@@ -13,6 +13,7 @@ import logging
 import re
 import time
 import uuid
+from typing import cast
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -20,6 +21,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.models import User
 from chat import batching, stomp
 from chat.auth import bearer_token, user_for_token
 from chat.hub import chat_hub
@@ -230,7 +232,11 @@ class StompConsumer(AsyncWebsocketConsumer):
         if not isinstance(content, str):
             raise stomp.StompProtocolError('"content" must be a string')
         await batching.submit(
-            MessageDraft(party_id=int(match.group(1)), user=self.user, content=content)
+            MessageDraft(
+                party_id=int(match.group(1)),
+                user=cast(User, self.user),  # CONNECT (before any SEND) refused anonymous users
+                content=content,
+            )
         )
 
     async def on_disconnect(self, frame: stomp.Frame) -> None:

@@ -14,7 +14,7 @@ from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ChatRoom, MessageType
 from chat.selectors import chat_closed_error
 from chat.serializers import message_payload
 from common.errors import Conflict, DomainError, PermissionDenied
-from common.events import emit
+from common.events import EventType, emit
 from common.params import clean_text
 from parties.selectors import members_among
 
@@ -46,7 +46,10 @@ def chat_room_open(*, party_id: int, member_ids: list[int] | None = None) -> Cha
                 content=_("모집이 마감되어 채팅방이 열렸어요. 만날 시간과 장소를 정해 보세요."),
                 type=MessageType.SYSTEM,
             )
-            emit("chat.created", payload={"party_id": party_id, "member_ids": member_ids or []})
+            emit(
+                EventType.CHAT_CREATED,
+                payload={"party_id": party_id, "member_ids": member_ids or []},
+            )
     return room
 
 

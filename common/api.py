@@ -69,8 +69,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if isinstance(detail, dict) and detail.get("code"):
             # simplejwt puts its own code in the detail ("token_not_valid", ...).
             code = str(detail["code"])
-        elif isinstance(exc.get_codes(), str) and exc.get_codes() not in ("error", "invalid"):
-            code = exc.get_codes()
+        elif (
+            # Always an APIException here: DRF's handler answers nothing else.
+            isinstance(exc, exceptions.APIException)
+            and isinstance(codes := exc.get_codes(), str)
+            and codes not in ("error", "invalid")
+        ):
+            code = codes
         details = {}
         message = _first_message(
             detail.get("detail", detail) if isinstance(detail, dict) else detail
@@ -100,7 +105,9 @@ class Pagination(PageNumberPagination):
         self.request = request
         return list(self.page)
 
-    def get_paginated_response(self, data: list) -> Response:
+    def get_paginated_response(self, data: Any) -> Response:
+        # data: a serializer's ``.data`` (many=True), as DRF's own signature takes it.
+        assert self.page is not None  # set by paginate_queryset
         return Response(
             {
                 "count": self.page.paginator.count,
@@ -124,7 +131,7 @@ def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tupl
     return page, min(size, max_size)
 
 
-def page_links_response(request, *, page: int, has_next: bool, results: list) -> Response:
+def page_links_response(request, *, page: int, has_next: bool, results: Any) -> Response:
     """A page of a list that is not counted (nearest-first search): ``next`` and
     ``previous`` links and the results; a page past the end is a 404 like ``Pagination``'s."""
     from rest_framework.utils.urls import remove_query_param, replace_query_param

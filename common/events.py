@@ -1,12 +1,16 @@
-"""Domain events leave through this one helper, and only after the transaction commits.
+"""Domain events: one enum of types, one way out.
 
-A service that changes state calls ``emit(...)`` inside its transaction; the event reaches
-subscribers (chat, notifications, ...) from ``transaction.on_commit``, so a rolled-back change
-never announces itself. Subscribers register by event type in their ``AppConfig.ready``.
+A service that changes state calls ``emit(EventType.X, payload=...)`` inside its transaction.
+``emit`` hands the event to the outbox writer (``set_outbox_writer``; the notifications app
+stores it in the transactional outbox, in the caller's transaction: the event exists if and
+only if the change does). From there every **reaction** that must happen runs from the outbox
+(``register_reaction``): opening and closing chat rooms, notifications, recounting cached
+penalty counts. Each runs once per event (``notifications.services.event_react`` keeps a
+marker per event and reaction), so a process that dies after the commit, or a redelivered
+event, changes nothing: the next relay pass (or a redelivery) completes what is missing.
 
-Before that, ``emit`` hands the event to the outbox writer (``set_outbox_writer``; the
-notifications app installs one that stores the event in the transactional outbox), inside
-the caller's transaction: the event is stored if and only if the change is.
+Live handlers (``subscribe``) run in this process right after the commit, for what may be
+lost without harm: a live push to open connections.
 """
 
 import logging
@@ -14,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
@@ -21,49 +26,113 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-ALL = "*"
+
+class EventType(StrEnum):
+    PARTY_CREATED = "party.created"
+    PARTY_JOINED = "party.joined"
+    PARTY_LEFT = "party.left"
+    PARTY_CLOSED = "party.closed"
+    PARTY_CANCELLED = "party.cancelled"
+    PARTY_COMPLETED = "party.completed"
+    CHAT_CREATED = "chat.created"
+    PENALTY_RECEIVED = "penalty.received"
+    PENALTY_REVOKED = "penalty.revoked"
+
+
+_PARTY = frozenset(
+    {"party_id", "title", "leader_id", "market_id", "item_id", "sido", "sigungu", "status"}
+)
+# What each event's payload carries at least (``emit`` refuses less): reactions read these.
+PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
+    EventType.PARTY_CREATED: _PARTY | {"lat", "lng"},
+    EventType.PARTY_JOINED: _PARTY | {"user_id"},
+    EventType.PARTY_LEFT: _PARTY | {"user_id"},
+    EventType.PARTY_CLOSED: _PARTY | {"member_ids", "reason"},
+    EventType.PARTY_CANCELLED: _PARTY | {"member_ids", "reason"},
+    EventType.PARTY_COMPLETED: _PARTY | {"member_ids"},
+    EventType.CHAT_CREATED: frozenset({"party_id", "member_ids"}),
+    EventType.PENALTY_RECEIVED: frozenset({"party_id", "user_id", "reason", "title"}),
+    EventType.PENALTY_REVOKED: frozenset({"party_id", "user_id", "penalty_id"}),
+}
 
 
 @dataclass(frozen=True)
 class DomainEvent:
-    type: str
+    type: EventType
     payload: dict[str, Any]
     actor_id: int | None = None
     occurred_at: datetime = field(default_factory=timezone.now)
+    id: int | None = None  # the outbox row's id, once stored
 
 
 Handler = Callable[[DomainEvent], None]
-_handlers: dict[str, list[Handler]] = defaultdict(list)
-_outbox_writer: Handler | None = None
+Reaction = Callable[[DomainEvent], object]  # what it returns is not used
+_live: dict[EventType, list[Handler]] = defaultdict(list)
+_live_everything: list[Handler] = []
+_reactions: dict[EventType, dict[str, Reaction]] = defaultdict(dict)
+_outbox_writer: Callable[[DomainEvent], DomainEvent] | None = None
 
 
-def set_outbox_writer(writer: Handler | None) -> None:
+def set_outbox_writer(writer: Callable[[DomainEvent], DomainEvent] | None) -> None:
     global _outbox_writer
     _outbox_writer = writer
 
 
-def subscribe(event_type: str, handler: Handler) -> None:
-    if handler not in _handlers[event_type]:
-        _handlers[event_type].append(handler)
+def register_reaction(event_type: EventType, name: str, reaction: Reaction) -> None:
+    """A reaction that must happen for every event of this type: run from the outbox, once
+    per event (``name`` is its identity in the once-markers: keep it stable)."""
+    _reactions[event_type][name] = reaction
 
 
-def unsubscribe(event_type: str, handler: Handler) -> None:
-    if handler in _handlers[event_type]:
-        _handlers[event_type].remove(handler)
+def unregister_reaction(event_type: EventType, name: str) -> None:
+    _reactions[event_type].pop(name, None)
 
 
-def emit(event_type: str, *, payload: dict[str, Any], actor_id: int | None = None) -> DomainEvent:
-    event = DomainEvent(type=event_type, payload=payload, actor_id=actor_id)
+def reactions(event_type: EventType) -> list[tuple[str, Reaction]]:
+    return sorted(_reactions[event_type].items())
+
+
+def subscribe(event_type: EventType, handler: Handler) -> None:
+    """A live handler: runs in this process after the commit; may be lost (a crash)."""
+    if handler not in _live[event_type]:
+        _live[event_type].append(handler)
+
+
+def unsubscribe(event_type: EventType, handler: Handler) -> None:
+    if handler in _live[event_type]:
+        _live[event_type].remove(handler)
+
+
+def subscribe_all(handler: Handler) -> None:
+    """A live handler for every type (tests watch what a service emitted)."""
+    if handler not in _live_everything:
+        _live_everything.append(handler)
+
+
+def unsubscribe_all(handler: Handler) -> None:
+    if handler in _live_everything:
+        _live_everything.remove(handler)
+
+
+def emit(
+    event_type: EventType, *, payload: dict[str, Any], actor_id: int | None = None
+) -> DomainEvent:
+    missing = PAYLOAD_KEYS[event_type] - payload.keys()
+    if missing:
+        raise ValueError(f"{event_type} payload lacks {sorted(missing)}")
+    event = DomainEvent(type=EventType(event_type), payload=payload, actor_id=actor_id)
+    # Registered first, so live handlers run before any reaction run in this process after
+    # the same commit (a cached count is forgotten before it is counted again, say).
+    transaction.on_commit(lambda: _run_live(event))
     if _outbox_writer is not None:
-        _outbox_writer(event)  # in the caller's transaction: stored with the change, or not
-    transaction.on_commit(lambda: _dispatch(event))
+        event = _outbox_writer(event)  # in the caller's transaction: stored with the change
     return event
 
 
-def _dispatch(event: DomainEvent) -> None:
-    for handler in [*_handlers[event.type], *_handlers[ALL]]:
+def _run_live(event: DomainEvent) -> None:
+    for handler in [*_live[event.type], *_live_everything]:
         try:
             handler(event)
         except Exception:
-            # The change is committed; one failing subscriber must not hide it from the rest.
-            logger.exception("event handler %r failed for %s", handler, event.type)
+            # The change is committed; one failing handler must not hide it from the rest.
+            logger.exception("live handler %r failed for %s", handler, event.type)

@@ -98,13 +98,12 @@ class LocalHub(Generic[Listener]):
     def _on_interruption(self) -> None:
         registered = {key: set(listeners) for key, listeners in self.listeners.items()}
         task = asyncio.ensure_future(self.interrupted(registered))
-        task.add_done_callback(
-            lambda done: (
-                done.cancelled()
-                or done.exception() is None
-                or logger.error("%s: telling listeners failed", type(self).__name__)
-            )
-        )
+
+        def report_failure(done: asyncio.Future[None]) -> None:
+            if not done.cancelled() and done.exception() is not None:
+                logger.error("%s: telling listeners failed", type(self).__name__)
+
+        task.add_done_callback(report_failure)
 
     async def _receive(self) -> None:
         failures = 0

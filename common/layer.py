@@ -13,6 +13,7 @@ import threading
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -117,3 +118,10 @@ def group_send_many(sends: list[tuple[str, dict]]) -> None:
         future.add_done_callback(_report)
         with contextlib.suppress(concurrent.futures.TimeoutError):
             future.result(timeout=WAIT_SECONDS)
+
+
+def group_send_after_commit(sends: list[tuple[str, dict]]) -> None:
+    """The one way live sends leave: each ``(group, event)`` once the current transaction
+    commits (at once outside one); a rolled-back change sends nothing."""
+    if sends:
+        transaction.on_commit(lambda: group_send_many(sends))

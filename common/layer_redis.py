@@ -15,6 +15,7 @@ proxy and checks that every message still reaches every client.
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from channels_redis.pubsub import (
     RedisPubSubChannelLayer,
@@ -22,6 +23,7 @@ from channels_redis.pubsub import (
     RedisSingleShardConnection,
     _wrap_close,
 )
+from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 logger = logging.getLogger(__name__)
@@ -44,9 +46,10 @@ class _ObservedShard(RedisSingleShardConnection):
     def _ensure_redis(self) -> None:
         if self._redis is None:
             super()._ensure_redis()
+            redis = cast(Redis, self._redis)  # just set by channels-redis' _ensure_redis
             self._pubsub = _ObservedPubSub(
-                self._redis.connection_pool,
-                event_dispatcher=self._redis._event_dispatcher,
+                redis.connection_pool,
+                event_dispatcher=redis._event_dispatcher,
                 on_reconnect=lambda: self.channel_layer.interrupted("reconnected"),
             )
 
@@ -72,7 +75,9 @@ class _ObservedShard(RedisSingleShardConnection):
 class _ObservedLoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._shards = [_ObservedShard(shard.host, self) for shard in self._shards]
+        self._shards: list[_ObservedShard] = [
+            _ObservedShard(shard.host, self) for shard in self._shards
+        ]
         self._interruption_listeners: list[Callable[[], None]] = []
 
     def add_interruption_listener(self, listener: Callable[[], None]) -> None:

@@ -9,6 +9,7 @@ and text may hold neither NUL (PostgreSQL refuses it) nor lone surrogates (not e
 import math
 import re
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,10 @@ def _float(raw: str, code: str, message: str) -> float:
     return value
 
 
+@overload
+def parse_point(params, *, required: Literal[True]) -> Point: ...
+@overload
+def parse_point(params, *, required: bool = False) -> Point | None: ...
 def parse_point(params, *, required: bool = False) -> Point | None:
     """``lat``, ``lng`` and ``radius_km`` from a QueryDict; None when no point was given."""
     raw_lat, raw_lng = params.get("lat", ""), params.get("lng", "")
@@ -93,6 +98,12 @@ def ascii_int(raw: str) -> int | None:
     return int(raw) if _ASCII_DIGITS.fullmatch(raw) else None
 
 
+@overload
+def parse_positive_int(params, name: str, *, maximum: int = MAX_ID, default: int) -> int: ...
+@overload
+def parse_positive_int(
+    params, name: str, *, maximum: int = MAX_ID, default: None = None
+) -> int | None: ...
 def parse_positive_int(
     params, name: str, *, maximum: int = MAX_ID, default: int | None = None
 ) -> int | None:

@@ -296,6 +296,13 @@ CELERY_BEAT_SCHEDULE = {
     # state is at most a minute behind its deadline (joins past it are refused at once).
     "parties-settle-overdue": {"task": "parties.settle_overdue", "schedule": 60.0},
 }
+if NOTIFICATIONS_BUS == "inprocess":
+    # No dispatcher process: reactions left pending by a web process that died between its
+    # commit and running them (a room not opened, say) are run by this sweep.
+    CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+        "task": "notifications.dispatch_pending",
+        "schedule": 10.0,
+    }
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

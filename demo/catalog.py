@@ -71,7 +71,7 @@ def demo_barcode(number: int) -> str:
 
 
 def demo_items() -> list[DemoItem]:
-    items = []
+    items: list[DemoItem] = []
     for top, middle, leaf, entries in DEMO_CATALOG:
         for name, maker in entries:
             number = len(items) + 1

@@ -51,8 +51,10 @@ DEMO_PARTIES = _load_parties(_DATA_FILE)
 
 
 def _nearest_market(user: User) -> Market | None:
+    lat, lng = user.lat, user.lng
+    assert lat is not None and lng is not None  # only users with a home lead demo parties
     markets = Market.objects.filter(source=Market.Source.DEMO)
-    return min(markets, key=lambda m: haversine_km(user.lat, user.lng, m.lat, m.lng), default=None)
+    return min(markets, key=lambda m: haversine_km(lat, lng, m.lat, m.lng), default=None)
 
 
 def seed_demo_parties() -> tuple[int, int]:

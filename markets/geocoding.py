@@ -173,10 +173,15 @@ class KakaoGeocoder:
         raise GeocodingError.not_found(text)
 
     def _search(self, text: str) -> Any:
+        params: dict[str, str | int] = {
+            "query": text,
+            "analyze_type": "similar",
+            "size": KAKAO_PAGE_SIZE,
+        }
         try:
             response = self.session.get(
                 self.base_url + self.path,
-                params={"query": text, "analyze_type": "similar", "size": KAKAO_PAGE_SIZE},
+                params=params,
                 headers={"Authorization": f"KakaoAK {self.api_key}"},
                 # (connect, read): each bounded by the configured timeout.
                 timeout=(self.timeout, self.timeout),

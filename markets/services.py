@@ -4,8 +4,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from markets.localdata import ClosedRow, MarketRow, ParsedRow, RejectedRow, RejectReason
 from markets.models import Market
@@ -88,7 +89,7 @@ def _accepted(
     rows: Iterable[ParsedRow], summary: ImportSummary, closed_ids: list[str]
 ) -> Iterator[MarketRow]:
     """The rows to upsert; counts the others on the way."""
-    max_id_length = Market._meta.get_field("source_id").max_length
+    max_id_length = _max_length("source_id")
     seen: set[str] = set()
     for row in rows:
         if isinstance(row, RejectedRow):
@@ -172,10 +173,13 @@ def _field_values(row: MarketRow) -> dict[str, str | float]:
 
 
 def _max_length(name: str) -> int:
-    return Market._meta.get_field(name).max_length
+    """The length limit of one of the market's text columns (CharFields, all limited)."""
+    column = Market._meta.get_field(name)
+    assert isinstance(column, models.CharField) and column.max_length is not None
+    return column.max_length
 
 
-def _same(old: list, new: dict[str, str | float]) -> bool:
+def _same(old: list[Any], new: dict[str, str | float]) -> bool:
     for name, old_value in zip(LOCALDATA_FIELDS, old, strict=True):
         new_value = new[name]
         if isinstance(new_value, float):

@@ -19,8 +19,14 @@ def market_list_page(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error = exc.message
     user = request.user
-    wants_home = request.GET.get("near") == "home" and user.is_authenticated and user.has_home
-    if near is None and wants_home:
+    if (
+        request.GET.get("near") == "home"
+        and user.is_authenticated
+        # user.has_home, spelled out so that the type checker sees both coordinates set
+        and user.lat is not None
+        and user.lng is not None
+        and near is None
+    ):
         near = Point(user.lat, user.lng, DEFAULT_RADIUS_KM)
     page = Paginator(market_list(q=q, near=near), 20).get_page(number)
     return render(

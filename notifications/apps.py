@@ -8,7 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from common import events
+        from notifications.kinds import KINDS
         from notifications.outbox import outbox_write
+        from notifications.services import notify_recipients
 
         # Every domain event is stored in the outbox in the transaction that caused it.
         events.set_outbox_writer(outbox_write)
+        for event_type in KINDS:
+            events.register_reaction(event_type, "notifications.notify", notify_recipients)

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
+from notifications.kinds import KINDS
 from notifications.selectors import latest_notification_id, unread_count
 
 
@@ -22,6 +23,11 @@ class Bell:
     @cached_property
     def last_id(self) -> int:
         return latest_notification_id(user_id=self.user_id)
+
+    @property
+    def types(self) -> str:
+        """Every notification type a stream may send (its live script listens to each)."""
+        return " ".join(KINDS)
 
 
 def bell(request: HttpRequest) -> dict:

@@ -35,7 +35,9 @@ class NotificationHub(LocalHub[StreamQueue]):
         return user_group(key)
 
     async def handle(self, message: dict) -> None:
-        for queue in self.listeners.get(message.get("user_id"), ()):
+        user_id = message.get("user_id")
+        queues = self.listeners.get(user_id, ()) if user_id is not None else ()
+        for queue in queues:
             if queue.full():
                 queue.end()
             elif not queue.stale:

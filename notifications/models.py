@@ -76,7 +76,27 @@ class OutboxEvent(models.Model):
         return f"{self.type} #{self.pk}"
 
 
-class NotificationQuerySet(models.QuerySet):
+class EventReaction(models.Model):
+    """One reaction (``common.events.register_reaction``) done for one outbox event: written
+    in the reaction's own transaction, so a reaction runs once however often its event is
+    delivered, and one that failed (rolled back, no row) runs again on the next delivery."""
+
+    event_id = models.BigIntegerField()
+    reaction = models.CharField(max_length=60)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("이벤트 반응")
+        verbose_name_plural = _("이벤트 반응")
+        constraints = [
+            models.UniqueConstraint(fields=["event_id", "reaction"], name="reaction_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reaction} for #{self.event_id}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
 
@@ -94,6 +114,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("읽은 시각"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
+
+    # Not columns: set for the inbox page (``notifications.views.inbox``).
+    label: str
+    message: str
 
     class Meta:
         verbose_name = _("알림")

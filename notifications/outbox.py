@@ -1,6 +1,8 @@
 """Writing domain events into the transactional outbox (``common.events`` hands every event
 here, inside the transaction that caused it), and waking the relay once that commits."""
 
+from dataclasses import replace
+
 from django.db import transaction
 
 from common.events import DomainEvent
@@ -10,9 +12,10 @@ from notifications.regions import routing_key
 from parties.models import Party
 
 
-def outbox_write(event: DomainEvent) -> OutboxEvent:
+def outbox_write(event: DomainEvent) -> DomainEvent:
     """Store a domain event in the outbox, in the caller's transaction (``common.events``
-    calls this from ``emit``), and have it relayed once that transaction commits."""
+    calls this from ``emit``), and have it relayed once that transaction commits; returns
+    the event with its outbox id."""
     payload = event.payload
     if "sido" not in payload and payload.get("party_id"):
         region = Party.objects.filter(pk=payload["party_id"]).values("sido", "sigungu").first()
@@ -25,4 +28,4 @@ def outbox_write(event: DomainEvent) -> OutboxEvent:
     )
     relay.notify_relay()
     transaction.on_commit(relay.wake)
-    return row
+    return replace(event, payload=payload, id=row.pk)

@@ -9,23 +9,27 @@ process (``manage.py dispatcher``):
   transaction that wrote the event, so delivered at its commit) and polls every second as a
   fallback. The first event of a 시도 declares that region's queue and announces it.
 - the **consumer** consumes every region queue, and the control queue that announces new
-  ones, and stores notifications (``services.event_dispatch``: idempotent per event id), then
+  ones, and runs each event's reactions (``services.event_react``: each reaction once per
+  event: notifications, chat rooms, cached counts), then
   acknowledges. Both reconnect with backoff when the broker or the database goes away;
   unacknowledged or unpublished events are simply delivered again later.
 
-Embedded mode (``"inprocess"``): no broker; the web process dispatches pending events itself
-right after the commit that wrote them.
+Embedded mode (``"inprocess"``): no broker; the web process runs pending events' reactions
+itself right after the commit that wrote them, and a periodic sweep (the embedded beat)
+catches up on any a process left pending when it died.
 """
 
 import contextlib
 import json
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from common.events import DomainEvent, EventType
 from markets.models import Market
 from notifications.models import OutboxEvent
 from notifications.regions import (
@@ -37,7 +41,10 @@ from notifications.regions import (
     region_part,
     region_queue,
 )
-from notifications.services import event_dispatch
+from notifications.services import event_react
+
+if TYPE_CHECKING:
+    from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 
 logger = logging.getLogger(__name__)
 
@@ -63,19 +70,39 @@ def notify_relay() -> None:
             cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
 
 
+def _domain_event(row: OutboxEvent) -> DomainEvent:
+    return DomainEvent(
+        type=EventType(row.type),
+        payload=row.payload,
+        actor_id=row.actor_id,
+        occurred_at=row.created_at,
+        id=row.pk,
+    )
+
+
+_dispatching = threading.local()
+
+
 def dispatch_pending_inprocess() -> int:
-    """Embedded mode: dispatch every pending outbox event in this process, in order."""
+    """Embedded mode: run the reactions of every pending outbox event in this process, in
+    order, until none is pending (events the reactions emit included). A call made while a
+    pass runs in this thread (a reaction's own commit) returns at once: the pass picks its
+    events up."""
+    if getattr(_dispatching, "active", False):
+        return 0
     done = 0
     with _inprocess_lock:  # one pass at a time keeps events in order
-        for event in OutboxEvent.objects.filter(published_at__isnull=True).order_by("id")[:BATCH]:
-            event_dispatch(
-                event_id=event.pk,
-                event_type=event.type,
-                payload=event.payload,
-                actor_id=event.actor_id,
-            )
-            OutboxEvent.objects.filter(pk=event.pk).update(published_at=timezone.now())
-            done += 1
+        _dispatching.active = True
+        try:
+            while rows := list(
+                OutboxEvent.objects.filter(published_at__isnull=True).order_by("id")[:BATCH]
+            ):
+                for row in rows:
+                    event_react(event=_domain_event(row))
+                    OutboxEvent.objects.filter(pk=row.pk).update(published_at=timezone.now())
+                    done += 1
+        finally:
+            _dispatching.active = False
     return done
 
 
@@ -116,13 +143,44 @@ def _message(event: OutboxEvent) -> bytes:
     ).encode("utf-8")
 
 
-class Relay:
+class _Broker:
+    """One pika connection used by this thread only."""
+
+    conn: "BlockingConnection | None" = None
+    channel: "BlockingChannel | None" = None
+
+    def close(self) -> None:
+        if self.conn is not None and self.conn.is_open:
+            with contextlib.suppress(Exception):  # already gone
+                self.conn.close()
+        self.conn = self.channel = None
+
+
+def run_with_reconnect(name: str, step, reset, stop: threading.Event) -> None:
+    """Run ``step()`` until ``stop`` is set; when the broker or the database goes away,
+    ``reset()`` the connections and retry with backoff (0.5 s doubling to 10 s): nothing is
+    lost meanwhile (unpublished rows stay pending, unacknowledged events come back)."""
+    backoff = 0.5
+    while not stop.is_set():
+        try:
+            step()
+            backoff = 0.5
+        except Exception as error:
+            logger.warning("%s: %s; reconnecting in %.1f s", name, error, backoff)
+            reset()
+            close_old_connections()
+            connection.close()
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 10.0)
+    reset()
+
+
+class Relay(_Broker):
     """Publishes pending outbox rows with confirms (one connection, this thread only)."""
 
     def __init__(self) -> None:
-        self.conn = None
-        self.channel = None
         self.declared: set[str] = set()
+        self.listener = None  # a PostgreSQL connection waiting for the outbox NOTIFY
 
     def _ensure(self) -> None:
         if self.conn is None or self.conn.is_closed:
@@ -131,10 +189,23 @@ class Relay:
             self.declared.clear()
 
     def close(self) -> None:
-        if self.conn is not None and self.conn.is_open:
-            with contextlib.suppress(Exception):  # already gone
-                self.conn.close()
-        self.conn = self.channel = None
+        super().close()
+        if self.listener is not None:
+            with contextlib.suppress(Exception):
+                self.listener.close()
+            self.listener = None
+
+    def step(self, stop: threading.Event) -> None:
+        """Publish what is pending, then wait for the next NOTIFY (or poll)."""
+        if self.listener is None and connection.vendor == "postgresql":
+            self.listener = _listen_connection()
+        while self.publish_pending() == BATCH:
+            pass
+        if self.listener is not None:
+            for _ in self.listener.notifies(timeout=POLL_SECONDS, stop_after=1):
+                pass
+        else:
+            stop.wait(POLL_SECONDS)
 
     def publish_pending(self) -> int:
         """Publish up to one batch of pending events; returns how many were confirmed."""
@@ -144,6 +215,7 @@ class Relay:
         if not events:
             return 0
         self._ensure()
+        assert self.channel is not None  # _ensure connected
         published = []
         for event in events:
             sido_part = region_of(event.routing_key)
@@ -182,44 +254,20 @@ def _listen_connection():
 
 def run_relay(stop: threading.Event) -> None:
     relay = Relay()
-    listener = None
-    backoff = 0.5
-    while not stop.is_set():
-        try:
-            if listener is None and connection.vendor == "postgresql":
-                listener = _listen_connection()
-            while relay.publish_pending() == BATCH:
-                pass
-            backoff = 0.5
-            if listener is not None:
-                for _ in listener.notifies(timeout=POLL_SECONDS, stop_after=1):
-                    pass
-            else:
-                stop.wait(POLL_SECONDS)
-        except Exception as error:  # broker or database away: retry, nothing is lost
-            logger.warning("relay: %s; retrying in %.1f s", error, backoff)
-            relay.close()
-            if listener is not None:
-                listener.close()
-                listener = None
-            close_old_connections()
-            connection.close()
-            stop.wait(backoff)
-            backoff = min(backoff * 2, 10.0)
-    relay.close()
+    run_with_reconnect("relay", lambda: relay.step(stop), relay.close, stop)
 
 
-class Consumer:
-    """Consumes the region queues and dispatches events (one connection, this thread)."""
+class Consumer(_Broker):
+    """Consumes the region queues and runs each event's reactions (one connection, this
+    thread)."""
 
     def __init__(self) -> None:
-        self.conn = None
-        self.channel = None
         self.consuming: set[str] = set()
 
     def _consume_region(self, sido_part: str) -> None:
         if sido_part in self.consuming:
             return
+        assert self.channel is not None  # called from start() and its consumers' callbacks
         _declare_region(self.channel, sido_part)
         self.channel.basic_consume(region_queue(sido_part), self._on_event)
         self.consuming.add(sido_part)
@@ -253,35 +301,23 @@ class Consumer:
             channel.basic_ack(method.delivery_tag)
             return
         close_old_connections()
-        event_dispatch(
-            event_id=event_id,
-            event_type=message["type"],
-            payload=message["payload"],
-            actor_id=message.get("actor_id"),
+        event_react(
+            event=DomainEvent(
+                type=EventType(message["type"]),
+                payload=message["payload"],
+                actor_id=message.get("actor_id"),
+                id=event_id,
+            )
         )
-        channel.basic_ack(method.delivery_tag)  # after the notifications are committed
+        channel.basic_ack(method.delivery_tag)  # after every reaction is committed
 
-    def close(self) -> None:
-        if self.conn is not None and self.conn.is_open:
-            with contextlib.suppress(Exception):  # already gone
-                self.conn.close()
-        self.conn = self.channel = None
+    def step(self) -> None:
+        if self.conn is None or self.conn.is_closed:
+            self.start()
+        assert self.conn is not None  # start() connected
+        self.conn.process_data_events(time_limit=POLL_SECONDS)
 
 
 def run_consumer(stop: threading.Event) -> None:
     consumer = Consumer()
-    backoff = 0.5
-    while not stop.is_set():
-        try:
-            if consumer.conn is None or consumer.conn.is_closed:
-                consumer.start()
-                backoff = 0.5
-            consumer.conn.process_data_events(time_limit=POLL_SECONDS)
-        except Exception as error:  # broker or database away: unacked events come back
-            logger.warning("dispatcher: %s; reconnecting in %.1f s", error, backoff)
-            consumer.close()
-            close_old_connections()
-            connection.close()
-            stop.wait(backoff)
-            backoff = min(backoff * 2, 10.0)
-    consumer.close()
+    run_with_reconnect("dispatcher", consumer.step, consumer.close, stop)

@@ -1,5 +1,7 @@
 """Notification reads: favorites, the inbox, and who an event notifies."""
 
+from typing import Any, TypedDict
+
 from django.db.models import QuerySet
 
 from common.geo import haversine_km
@@ -9,7 +11,12 @@ from notifications.models import FavoriteItem, FavoriteMarket, Notification
 ITEM_FAVORITE_RADIUS_KM = 10.0
 
 
-def favorites_of(*, user_id: int) -> dict[str, list]:
+class Favorites(TypedDict):
+    markets: list[FavoriteMarket]
+    items: list[FavoriteItem]
+
+
+def favorites_of(*, user_id: int) -> Favorites:
     """The user's favorite markets and items, newest first."""
     return {
         "markets": list(
@@ -52,35 +59,33 @@ def unread_count(*, user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id).unread().count()
 
 
-def recipients_for(*, event_type: str, payload: dict, actor_id: int | None) -> set[int]:
-    """Who hears of an event, never the one who caused it.
-
-    - ``party.created``: users who favorited the market; users who favorited the item and
-      whose home is within 10 km of the market.
-    - ``party.joined`` / ``party.left``: the leader.
-    - ``party.closed`` / ``party.cancelled`` / ``chat.created``: the members.
-    - ``penalty.received``: the member who received it.
-    """
-    users: set[int] = set()
-    if event_type == "party.created":
-        users |= set(
-            FavoriteMarket.objects.filter(market_id=payload["market_id"]).values_list(
-                "user_id", flat=True
-            )
+def favoriters_of_new_party(payload: dict[str, Any]) -> set[int]:
+    """Users who favorited the party's market, and users who favorited its item and whose
+    home is within ``ITEM_FAVORITE_RADIUS_KM`` of the market."""
+    users = set(
+        FavoriteMarket.objects.filter(market_id=payload["market_id"]).values_list(
+            "user_id", flat=True
         )
-        for user_id, lat, lng in FavoriteItem.objects.filter(
-            item_id=payload["item_id"], user__lat__isnull=False, user__lng__isnull=False
-        ).values_list("user_id", "user__lat", "user__lng"):
-            if haversine_km(lat, lng, payload["lat"], payload["lng"]) <= ITEM_FAVORITE_RADIUS_KM:
-                users.add(user_id)
-    elif event_type in ("party.joined", "party.left"):
-        users.add(payload["leader_id"])
-    elif event_type in ("party.closed", "party.cancelled", "chat.created"):
-        users |= set(payload.get("member_ids") or [])
-    elif event_type == "penalty.received":
-        users.add(payload["user_id"])
-    users.discard(actor_id)
+    )
+    for user_id, lat, lng in FavoriteItem.objects.filter(
+        item_id=payload["item_id"], user__lat__isnull=False, user__lng__isnull=False
+    ).values_list("user_id", "user__lat", "user__lng"):
+        assert lat is not None and lng is not None  # the filter above
+        if haversine_km(lat, lng, payload["lat"], payload["lng"]) <= ITEM_FAVORITE_RADIUS_KM:
+            users.add(user_id)
     return users
+
+
+def party_leader(payload: dict[str, Any]) -> set[int]:
+    return {payload["leader_id"]}
+
+
+def party_members(payload: dict[str, Any]) -> set[int]:
+    return set(payload.get("member_ids") or [])
+
+
+def penalized_member(payload: dict[str, Any]) -> set[int]:
+    return {payload["user_id"]}
 
 
 def latest_notification_id(*, user_id: int) -> int:

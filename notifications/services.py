@@ -1,7 +1,7 @@
-"""Notification writes: favorites, the outbox, dispatching events to inboxes, read marks."""
+"""Notification writes: favorites, running events' reactions, notifying, read marks."""
 
 import logging
-from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,10 +10,19 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalog.models import Item
 from common.errors import NotFound
-from common.layer import group_send_many
+from common.events import DomainEvent, EventType, reactions
+from common.layer import group_send_after_commit
 from markets.models import Market
-from notifications.models import FavoriteItem, FavoriteMarket, Notification, OutboxEvent
-from notifications.selectors import recipients_for, unread_count
+from notifications.kinds import KINDS
+from notifications.kinds import recipients as kind_recipients
+from notifications.models import (
+    EventReaction,
+    FavoriteItem,
+    FavoriteMarket,
+    Notification,
+    OutboxEvent,
+)
+from notifications.selectors import unread_count
 from parties.models import Party
 
 logger = logging.getLogger(__name__)
@@ -75,28 +84,26 @@ def notifications_mark_all_read(*, user: User) -> int:
 # --- dispatch ------------------------------------------------------------------------------
 
 
-def _messages(event_type: str, payload: dict) -> tuple[dict, str]:
+def _messages(event_type: str, payload: dict[str, Any]) -> tuple[dict[str, str], str]:
     """(data every recipient's notification carries, its Korean sentence)."""
     party = (
-        Party.objects.filter(pk=payload.get("party_id"))
+        # No party_id finds no party: Django documents exact=None as IS NULL, which
+        # django-stubs does not allow for a non-null column.
+        Party.objects.filter(pk=payload.get("party_id"))  # type: ignore[misc]
         .select_related("market", "item")
         .only("id", "title", "market__name", "item__name")
         .first()
     )
     title = party.title if party else payload.get("title", "")
     market = party.market.name if party else ""
-    who = ""
-    if payload.get("user_id") and event_type in ("party.joined", "party.left"):
+    who: str | None = ""
+    if payload.get("user_id"):
         who = User.objects.filter(pk=payload["user_id"]).values_list("nickname", flat=True).first()
-    sentence = {
-        "party.created": _("%(market)s에 새 파티가 열렸어요: %(title)s"),
-        "party.joined": _("%(who)s님이 파티에 들어왔어요: %(title)s"),
-        "party.left": _("%(who)s님이 파티에서 나갔어요: %(title)s"),
-        "party.closed": _("모집이 마감됐어요: %(title)s"),
-        "party.cancelled": _("파티가 취소됐어요: %(title)s"),
-        "chat.created": _("채팅방이 열렸어요: %(title)s"),
-        "penalty.received": _("페널티를 받았어요: %(title)s"),
-    }.get(event_type, _("파티 소식: %(title)s")) % {"market": market, "title": title, "who": who}
+    sentence = str(KINDS[EventType(event_type)].sentence) % {
+        "market": market,
+        "title": title,
+        "who": who or "",
+    }
     data = {
         "title": title,
         "market": market,
@@ -106,7 +113,7 @@ def _messages(event_type: str, payload: dict) -> tuple[dict, str]:
     return data, sentence
 
 
-def notification_payload(notification: Notification) -> dict:
+def notification_payload(notification: Notification) -> dict[str, Any]:
     """What a stream and the inbox API show of a notification."""
     return {
         "id": notification.pk,
@@ -121,50 +128,67 @@ def notification_payload(notification: Notification) -> dict:
     }
 
 
-def event_dispatch(*, event_id: int, event_type: str, payload: dict, actor_id: int | None) -> int:
-    """Store one notification per recipient of an outbox event, then push each to the
-    recipient's open streams after commit. Returns how many were stored.
+def event_react(*, event: DomainEvent) -> int:
+    """Run every reaction registered for the event (``common.events.register_reaction``)
+    that has not run for it yet; returns how many ran now.
 
-    Claims the event first (``dispatched_at``), in the same transaction: an event delivered
-    twice (a relay that died before marking it published, a redelivery after a dispatcher
-    crash) is stored once; the unique (user, event) constraint is the last guard.
+    Each runs in a transaction of its own with its marker (``EventReaction``): a reaction
+    runs once however often its event is delivered (a relay that died before marking it
+    published, a redelivery after a dispatcher crash, two dispatchers), and one that fails
+    leaves no marker and runs again on the next delivery (the exception propagates so the
+    delivery is not acknowledged). Once all have run, the event is marked dispatched.
     """
-    with transaction.atomic():
-        claimed = OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
-            dispatched_at=timezone.now()
-        )
-        if not claimed:
-            return 0
-        users = recipients_for(event_type=event_type, payload=payload, actor_id=actor_id)
-        if not users:
-            return 0
-        data, sentence = _messages(event_type, payload)
-        notifications = Notification.objects.bulk_create(
-            [
-                Notification(
-                    user_id=user_id,
-                    event_id=event_id,
-                    type=event_type,
-                    party_id=payload.get("party_id"),
-                    data={**data, "message": sentence},
-                )
-                for user_id in sorted(users)
-            ]
-        )
-        _push_after_commit(notifications)
+    assert event.id is not None  # events reach here from the outbox, stored
+    ran = 0
+    for name, reaction in reactions(event.type):
+        with transaction.atomic():
+            _marker, created = EventReaction.objects.get_or_create(event_id=event.id, reaction=name)
+            if not created:
+                continue
+            reaction(event)
+            ran += 1
+    OutboxEvent.objects.filter(pk=event.id, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
+    return ran
+
+
+def notify_recipients(event: DomainEvent) -> int:
+    """The notifications reaction: one notification per recipient (``kinds.KINDS``), pushed
+    to their open streams after commit; returns how many were stored. The unique (user,
+    event) constraint is the last guard against a second run."""
+    users = kind_recipients(event.type, event.payload, event.actor_id)
+    if not users:
+        return 0
+    assert event.id is not None  # a reaction: its event comes from the outbox (event_react)
+    data, sentence = _messages(event.type, event.payload)
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=user_id,
+                event_id=event.id,
+                type=event.type,
+                party_id=event.payload.get("party_id"),
+                data={**data, "message": sentence},
+            )
+            for user_id in sorted(users)
+        ]
+    )
+    group_send_after_commit(
+        [
+            (
+                user_group(n.user_id),
+                {
+                    "type": "notification",
+                    "user_id": n.user_id,
+                    "notification": notification_payload(n),
+                },
+            )
+            for n in notifications
+        ]
+    )
     return len(notifications)
 
 
-def _push_after_commit(notifications: Iterable[Notification]) -> None:
-    sends = [
-        (
-            user_group(n.user_id),
-            {"type": "notification", "user_id": n.user_id, "notification": notification_payload(n)},
-        )
-        for n in notifications
-    ]
-    transaction.on_commit(lambda: group_send_many(sends))
-
-
-def bell_state(*, user_id: int) -> dict:
+def bell_state(*, user_id: int) -> dict[str, int]:
     return {"unread": unread_count(user_id=user_id)}

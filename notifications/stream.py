@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.tokens import bearer_token, user_for_token_sync
 from common.hub import HubUnavailable
 from common.params import ascii_int
@@ -46,7 +47,11 @@ def _frame(payload: dict) -> bytes:
 
 def _last_event_id(headers: dict[bytes, bytes], query: dict[str, list[str]]) -> int | None:
     raw = headers.get(b"last-event-id")
-    value = raw.decode("latin-1") if raw is not None else (query.get("last_event_id") or [None])[0]
+    value = (
+        raw.decode("latin-1")
+        if raw is not None
+        else next(iter(query.get("last_event_id", [])), None)
+    )
     if value is None or value.strip() == "":
         return None
     parsed = ascii_int(value.strip())
@@ -80,7 +85,9 @@ async def notification_stream(scope, receive, send) -> None:
         bearer_token(headers.get(b"authorization", b"").decode("latin-1"))
         or (query.get("token") or [None])[0]
     )
-    user = await _user_for_token(token) if token else scope.get("user") or AnonymousUser()
+    user: User | AnonymousUser = (
+        await _user_for_token(token) if token else scope.get("user") or AnonymousUser()
+    )
     if not user.is_authenticated:
         await _error(send, 401, "not_authenticated", _("로그인이 필요해요."))
         return

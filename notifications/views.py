@@ -5,6 +5,9 @@ HTML form POST (CSRF-protected), so hearts and read marks work without JavaScrip
 live count and toasts (``static/js/notifications.js``) are an enhancement on top.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,27 +20,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from catalog.models import Item
 from catalog.selectors import item_get
 from common.params import parse_flag, parse_page
+from markets.models import Market
 from markets.selectors import market_get
 from notifications import services
+from notifications.kinds import label as kind_label
 from notifications.selectors import favorites_of, notifications_for, unread_count
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 PAGE_SIZE = 20
 
+
+class FavoriteKind(TypedDict):
+    get: Callable[[int], Market | Item]
+    add: Callable[[User, int], object]
+    remove: Callable[[User, int], None]
+    page: Callable[[int], str]
+    added: "StrPromise"
+    removed: "StrPromise"
+
+
 # What each kind of notification is called in the inbox (presentation only).
-TYPE_LABELS = {
-    "party.created": gettext_lazy("새 파티"),
-    "party.joined": gettext_lazy("참여"),
-    "party.left": gettext_lazy("나감"),
-    "party.closed": gettext_lazy("모집 마감"),
-    "party.cancelled": gettext_lazy("파티 취소"),
-    "chat.created": gettext_lazy("채팅"),
-    "penalty.received": gettext_lazy("페널티"),
-}
 
 # kind -> (look the target up (404 when missing), add, remove, its page, flash messages)
-FAVORITE_KINDS = {
+FAVORITE_KINDS: dict[str, FavoriteKind] = {
     "market": {
         "get": lambda pk: market_get(market_id=pk),
         "add": lambda user, pk: services.favorite_market_add(user=user, market_id=pk),
@@ -83,11 +94,12 @@ def _local_url(url: str, fallback: str) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # @login_required
     unread_only = parse_flag(request.GET, "unread")
-    notifications = notifications_for(user_id=request.user.pk, unread_only=unread_only)
+    notifications = notifications_for(user_id=user.pk, unread_only=unread_only)
     page = Paginator(notifications, PAGE_SIZE).get_page(parse_page(request.GET))
     for notification in page:
-        notification.label = TYPE_LABELS.get(notification.type, _("알림"))
+        notification.label = kind_label(notification.type)
         notification.message = notification.data.get("message") or notification.data.get(
             "title", ""
         )
@@ -97,14 +109,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "unread_only": unread_only,
-            "unread_total": unread_count(user_id=request.user.pk),
+            "unread_total": unread_count(user_id=user.pk),
         },
     )
 
 
 @login_required
 def favorites(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/favorites.html", favorites_of(user_id=request.user.pk))
+    user = cast(User, request.user)  # @login_required
+    return render(request, "notifications/favorites.html", favorites_of(user_id=user.pk))
 
 
 # --- writes (form posts) -------------------------------------------------------------------

@@ -1,4 +1,6 @@
 import math
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.geo import bounding_box
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MIN_CAPACITY = 2
 MAX_CAPACITY = 20
@@ -27,8 +32,8 @@ class PartyStatus(models.TextChoices):
     CANCELLED = "cancelled", _("취소")
 
 
-class PartyQuerySet(models.QuerySet):
-    def recruiting(self, *, now=None) -> "PartyQuerySet":
+class PartyQuerySet(models.QuerySet["Party"]):
+    def recruiting(self, *, now: datetime | None = None) -> "PartyQuerySet":
         """Open for joining: recruiting and the deadline still ahead."""
         return self.filter(status=PartyStatus.RECRUITING, recruit_until__gt=now or timezone.now())
 
@@ -47,7 +52,7 @@ class PartyQuerySet(models.QuerySet):
             lng__range=(min_lng, max_lng),
         )
 
-    def with_member(self, user) -> "PartyQuerySet":
+    def with_member(self, user: "User") -> "PartyQuerySet":
         return self.filter(memberships__user=user, memberships__left_at__isnull=True).distinct()
 
 
@@ -97,6 +102,13 @@ class Party(models.Model):
     finished_at = models.DateTimeField(_("완료/취소 시각"), null=True, blank=True)
 
     objects = PartyQuerySet.as_manager()
+
+    # Not columns: set on instances by the reads that compute them (``distance_km`` by the
+    # nearby search, the rest by the party cards, ``parties.views.decorate_parties``).
+    distance_km: float
+    deadline_left: str
+    meet_left: str
+    is_open: bool
 
     class Meta:
         verbose_name = _("파티")
@@ -166,7 +178,7 @@ class MembershipRole(models.TextChoices):
     MEMBER = "member", _("파티원")
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> "MembershipQuerySet":
         """Memberships that have not ended (the member has not left)."""
         return self.filter(left_at__isnull=True)
@@ -182,6 +194,9 @@ class Membership(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+
+    # Not a column: set for the party page (``parties.views.party_detail_page``).
+    penalty_count: int
 
     class Meta:
         verbose_name = _("파티 참여")

@@ -2,10 +2,12 @@
 
 import math
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cos, Power, Sin
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,14 +17,14 @@ from common.errors import DomainError, NotFound
 from common.geo import EARTH_RADIUS_KM
 from common.params import Point
 from parties import rules
-from parties.models import Membership, Party, PartyStatus
+from parties.models import Membership, Party, PartyQuerySet, PartyStatus
 from penalties.selectors import penalties_in_party, user_blocked_until
 
 # Points this close outside the radius count as on it: float rounding, not distance.
 BOUNDARY_EPSILON_KM = 1e-9
 
 
-def haversine_term_expression(lat: float, lng: float):
+def haversine_term_expression(lat: float, lng: float) -> CombinedExpression:
     """The haversine term ``a = hav(Δφ) + cos φ1 · cos φ2 · hav(Δλ)`` for each row, in SQL.
 
     The distance is ``2R · asin(√a)``, which grows with ``a``: filtering and sorting on ``a``
@@ -103,7 +105,8 @@ def nearest_ids_postgresql(
         .values_list("id", "chord")
     )
     sql, params = nearest.query.sql_with_params()
-    window, window_params = "", ()
+    window = ""
+    window_params: tuple[int, ...] = ()
     if limit is not None:
         sql += " FETCH FIRST %s ROWS WITH TIES"
         params = (*params, offset + limit)
@@ -129,19 +132,21 @@ def _nearest_postgresql(
     """
     vector = unit_vector(point.lat, point.lng)
     page_ids = nearest_ids_postgresql(parties, point, offset=offset, limit=limit, filtered=filtered)
-    page = list(
+    rows = (
         _listed()
         .annotate(chord=RawSQL(_CHORD_SQL, vector, output_field=FloatField()))
         .filter(id__in=page_ids)
         .order_by("chord", "id")
     )
-    for party in page:
+    page: list[Party] = []
+    for party in rows:
         party.distance_km = distance_from_chord(party.chord)
+        page.append(party)
     return page
 
 
 def _nearest_portable(
-    parties: QuerySet[Party], point: Point, *, offset: int, limit: int | None, filtered: bool
+    parties: PartyQuerySet, point: Point, *, offset: int, limit: int | None, filtered: bool
 ) -> list[Party]:
     """Nearest first: the bounding box on the covering lat/lng index, then the Haversine
     term for the candidates in it (SQLite, and any database without cube). One query."""
@@ -153,9 +158,10 @@ def _nearest_portable(
         .only(*LISTED_FIELDS)
         .order_by("term", "id")
     )
-    rows = list(page[offset:] if limit is None else page[offset : offset + limit])
-    for party in rows:
+    rows: list[Party] = []
+    for party in page[offset:] if limit is None else page[offset : offset + limit]:
         party.distance_km = distance_from_term(party.term)
+        rows.append(party)
     return rows
 
 
@@ -207,7 +213,7 @@ def party_members(*, party: Party) -> list[Membership]:
     return list(party.memberships.active().select_related("user").order_by("joined_at", "id"))
 
 
-def party_membership(*, party: Party, user: User) -> Membership | None:
+def party_membership(*, party: Party, user: User | AnonymousUser) -> Membership | None:
     if not user.is_authenticated:
         return None
     return party.memberships.active().filter(user=user).first()
@@ -217,7 +223,11 @@ ACTIONS = ("join", "leave", "close", "cancel", "complete")
 
 
 def party_available_actions(
-    *, party: Party, user: User, membership: Membership | None, now: datetime | None = None
+    *,
+    party: Party,
+    user: User | AnonymousUser,
+    membership: Membership | None,
+    now: datetime | None = None,
 ) -> dict[str, DomainError | None]:
     """For each lifecycle action: None when ``user`` may take it now, else the refusal the
     service would give (its code and message). The page offers the allowed ones; the API
@@ -241,8 +251,12 @@ def party_available_actions(
 
 
 def party_attendance(
-    *, party: Party, user: User, members: list[Membership], now: datetime | None = None
-) -> dict | None:
+    *,
+    party: Party,
+    user: User | AnonymousUser,
+    members: list[Membership],
+    now: datetime | None = None,
+) -> dict[str, Any] | None:
     """The leader's "who came?" checklist while marking no-shows is allowed
     (``rules.penalty_window_refusal``): each member but the leader, with the penalty given if
     any; None otherwise."""

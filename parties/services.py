@@ -6,6 +6,7 @@ Counters move with ``F()``; the constraints on Party and Membership are the last
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalog.models import Item
 from common.errors import Conflict, DomainError, NotFound
-from common.events import emit
+from common.events import EventType, emit
 from markets.models import Market
 from parties import rules
 from parties.locks import party_for_update
@@ -30,7 +31,7 @@ MAX_MEET_AHEAD = timedelta(days=30)
 MAX_TOTAL_PRICE = 100_000_000  # 1억 원: anything above is a typo, not a mart purchase
 
 
-def _event_payload(party: Party, **extra) -> dict:
+def _event_payload(party: Party, **extra: Any) -> dict[str, Any]:
     return {
         "party_id": party.pk,
         "title": party.title,
@@ -149,18 +150,25 @@ def party_create(
             sigungu=market.sigungu,
         )
         Membership.objects.create(party=party, user=leader, role=MembershipRole.LEADER)
-        emit("party.created", payload=_event_payload(party), actor_id=leader.pk)
+        emit(EventType.PARTY_CREATED, payload=_event_payload(party), actor_id=leader.pk)
     return party
 
 
-def _transition(party: Party, status: str, *, actor_id: int | None, **extra) -> None:
+STATUS_EVENTS = {
+    S.CLOSED: EventType.PARTY_CLOSED,
+    S.CANCELLED: EventType.PARTY_CANCELLED,
+    S.COMPLETED: EventType.PARTY_COMPLETED,
+}
+
+
+def _transition(party: Party, status: S, *, actor_id: int | None, **extra: Any) -> None:
     """Move the locked party to ``status``, stamp when, and tell its members after commit."""
     stamp = "closed_at" if status == S.CLOSED else "finished_at"
     party.status = status
     setattr(party, stamp, timezone.now())
     party.save(update_fields=["status", stamp, "updated_at"])
     emit(
-        f"party.{status}",
+        STATUS_EVENTS[status],
         payload=_event_payload(party, member_ids=_active_member_ids(party), **extra),
         actor_id=actor_id,
     )
@@ -180,7 +188,11 @@ def party_join(*, party_id: int, user: User) -> Party:
             Membership.objects.create(party=party, user=user, role=MembershipRole.MEMBER)
             Party.objects.filter(pk=party.pk).update(member_count=F("member_count") + 1)
             party.refresh_from_db(fields=["member_count"])
-            emit("party.joined", payload=_event_payload(party, user_id=user.pk), actor_id=user.pk)
+            emit(
+                EventType.PARTY_JOINED,
+                payload=_event_payload(party, user_id=user.pk),
+                actor_id=user.pk,
+            )
             if party.member_count == party.capacity:
                 _close(party, actor_id=user.pk, reason="full")
     except IntegrityError:
@@ -198,11 +210,12 @@ def party_leave(*, party_id: int, user: User) -> Party:
         _refuse_if_overdue(party)
         membership = party.memberships.active().filter(user=user).first()
         _raise(rules.leave_refusal(party, membership=membership, status=party.status))
+        assert membership is not None  # leave_refusal refused a non-member
         membership.left_at = timezone.now()
         membership.save(update_fields=["left_at"])
         Party.objects.filter(pk=party.pk).update(member_count=F("member_count") - 1)
         party.refresh_from_db(fields=["member_count"])
-        emit("party.left", payload=_event_payload(party, user_id=user.pk), actor_id=user.pk)
+        emit(EventType.PARTY_LEFT, payload=_event_payload(party, user_id=user.pk), actor_id=user.pk)
     return party
 
 

@@ -5,6 +5,7 @@ Thin: parse input, call one service or selector, render. Refusals from services 
 """
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from catalog.selectors import item_get
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
@@ -131,15 +133,15 @@ ACTIONS = {
 
 @require_POST
 def party_action(request: HttpRequest, party_id: str, action: str) -> HttpResponse:
-    party_id = _as_id(party_id)
-    if party_id is None:
+    pk = _as_id(party_id)
+    if pk is None:
         raise Http404
-    detail_url = reverse("parties:detail", args=[party_id])
+    detail_url = reverse("parties:detail", args=[pk])
     if not request.user.is_authenticated:
         return redirect_to_login(detail_url)
     service, success_message = ACTIONS[action]
     try:
-        party = service(party_id=party_id, user=request.user)
+        party = service(party_id=pk, user=request.user)
     except NotFound:
         raise  # the app's 404 page, not a flash message
     except DomainError as error:
@@ -158,8 +160,13 @@ def _market_options(request: HttpRequest, selected_id: int | None) -> tuple[list
     With no home, or no market near it, the list is empty and the page offers a search box.
     A preselected market from elsewhere joins the list so the select can show it.
     """
-    user = request.user
-    markets = market_list(near=Point(user.lat, user.lng, NEAR_HOME_KM)) if user.has_home else []
+    user = cast(User, request.user)  # party_create_page is @login_required
+    markets = (
+        market_list(near=Point(user.lat, user.lng, NEAR_HOME_KM))
+        # user.has_home, spelled out so that the type checker sees both coordinates set
+        if user.lat is not None and user.lng is not None
+        else []
+    )
     selected = next((m for m in markets if m.pk == selected_id), None)
     if selected_id and selected is None:
         try:
@@ -205,11 +212,12 @@ def _initial(request: HttpRequest) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_create_page(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # @login_required
     if request.method == "POST":
         form = PartyCreateForm(request.POST)
         if form.is_valid():
             try:
-                party = services.party_create(leader=request.user, **form.service_kwargs())
+                party = services.party_create(leader=user, **form.service_kwargs())
             except DomainError as error:
                 form.add_domain_error(error)
             else:
@@ -236,7 +244,7 @@ def party_create_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_parties_page(request: HttpRequest) -> HttpResponse:
-    groups = user_parties(user=request.user)
+    groups = user_parties(user=cast(User, request.user))  # @login_required
     now = timezone.now()
     sections = [
         ("leading", _("내가 만든 파티"), decorate_parties(groups["leading"], now=now)),
@@ -250,6 +258,7 @@ def my_parties_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def party_attendance_submit(request: HttpRequest, party_id: int) -> HttpResponse:
     """The checklist's submit: one penalty per member marked as not having come."""
+    leader = cast(User, request.user)  # @login_required
     detail_url = reverse("parties:detail", args=[party_id])
     marked = []
     for raw in request.POST.getlist("absent"):
@@ -265,7 +274,7 @@ def party_attendance_submit(request: HttpRequest, party_id: int) -> HttpResponse
         reason = request.POST.get(f"reason_{user_id}", PenaltyReason.NO_SHOW)
         try:
             services.party_penalty_grant(
-                party_id=party_id, leader=request.user, user_id=user_id, reason=reason
+                party_id=party_id, leader=leader, user_id=user_id, reason=reason
             )
         except NotFound:
             raise  # the app's 404 page, not a flash message

@@ -1,5 +1,7 @@
 """A leader's mark on a member who did not show up: one per (party, member)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -12,12 +14,12 @@ class PenaltyReason(models.TextChoices):
     OTHER = "other", _("기타")
 
 
-class PenaltyQuerySet(models.QuerySet):
+class PenaltyQuerySet(models.QuerySet["Penalty"]):
     def active(self) -> "PenaltyQuerySet":
         """Not revoked by an admin."""
         return self.filter(revoked_at__isnull=True)
 
-    def counting_since(self, since) -> "PenaltyQuerySet":
+    def counting_since(self, since: datetime) -> "PenaltyQuerySet":
         """The penalties that count towards a user's recent total."""
         return self.active().filter(created_at__gte=since)
 

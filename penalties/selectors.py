@@ -58,7 +58,7 @@ def user_blocked_until(*, user_id: int) -> datetime | None:
     enough of them have left the window. The cached count answers the common case (not
     blocked) without a query.
     """
-    threshold = settings.PENALTY_BLOCK_THRESHOLD
+    threshold: int = settings.PENALTY_BLOCK_THRESHOLD
     if user_penalty_count(user_id=user_id) < threshold:
         return None
     now = timezone.now()

@@ -8,17 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, NotFound
-from common.events import emit
+from common.events import EventType, emit
 from penalties import cache as count_cache
 from penalties.models import Penalty
 from penalties.selectors import count_from_database
 
 
-def _refresh_count(user_id: int) -> None:
-    """After a change commits: +1 on a cached count, else count again and cache it."""
-    if not count_cache.increment_if_cached(user_id):
-        count, ttl = count_from_database(user_id, timezone.now())
-        count_cache.store(user_id, count, ttl)
+def penalty_count_recount(*, user_id: int) -> int:
+    """Count the user's recent penalties again and cache the count (a reaction to every
+    penalty given or revoked: idempotent, so it may run any number of times)."""
+    count, ttl = count_from_database(user_id, timezone.now())
+    count_cache.store(user_id, count, ttl)
+    return count
+
+
+def penalty_count_forget(*, user_id: int) -> None:
+    """Drop the user's cached count at once (the next read counts in the database)."""
+    count_cache.forget(user_id)
 
 
 def penalty_record(
@@ -32,8 +38,8 @@ def penalty_record(
 ) -> Penalty:
     """Store a penalty the party's rules allowed (``parties.services.party_penalty_grant``
     judges those): once per (party, member). Concurrent duplicates are settled by the unique
-    constraint (the first insert wins, the others get ``penalty_exists``). The member's cached
-    count moves after commit, and ``penalty.received`` is emitted."""
+    constraint (the first insert wins, the others get ``penalty_exists``). Emits
+    ``penalty.received``, whose reactions recount the member's cached count."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -46,13 +52,13 @@ def penalty_record(
                 )
         except IntegrityError:
             raise Conflict("penalty_exists", _("이미 이 멤버에게 페널티를 줬어요.")) from None
-        emit("penalty.received", payload=event_payload, actor_id=given_by_id)
-        transaction.on_commit(lambda: _refresh_count(user_id))
+        emit(EventType.PENALTY_RECEIVED, payload=event_payload, actor_id=given_by_id)
     return penalty
 
 
 def penalty_revoke(*, penalty_id: int) -> Penalty:
-    """An admin takes a penalty back: it stops counting, and the cached count is dropped."""
+    """An admin takes a penalty back: it stops counting (``penalty.revoked``'s reactions
+    recount the member's cached count)."""
     with transaction.atomic():
         penalty = Penalty.objects.select_for_update().filter(pk=penalty_id).first()
         if penalty is None:
@@ -60,6 +66,12 @@ def penalty_revoke(*, penalty_id: int) -> Penalty:
         if penalty.revoked_at is None:
             penalty.revoked_at = timezone.now()
             penalty.save(update_fields=["revoked_at"])
-            user_id = penalty.user_id
-            transaction.on_commit(lambda: count_cache.forget(user_id))
+            emit(
+                EventType.PENALTY_REVOKED,
+                payload={
+                    "party_id": penalty.party_id,
+                    "user_id": penalty.user_id,
+                    "penalty_id": penalty.pk,
+                },
+            )
     return penalty

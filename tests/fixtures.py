@@ -10,6 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 __all__ = [
+    "_events_run_in_this_process",
     "_fast_password_hashing",
     "_fresh_cache",
     "api_client",
@@ -53,6 +54,14 @@ def auth_client(user) -> APIClient:
     token = RefreshToken.for_user(user).access_token
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _events_run_in_this_process(settings):
+    """In the test process an event's reactions run right after its commit, as in embedded
+    mode (with RabbitMQ configured they would wait for a dispatcher process). Tests of the
+    RabbitMQ path run the web and dispatcher processes themselves (``tests.servers``)."""
+    settings.NOTIFICATIONS_BUS = "inprocess"
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +111,9 @@ def chromium():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
     # the test itself between page actions are still synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)  # every expect() waits on its condition this long
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
@@ -115,7 +127,8 @@ def _desktop_page(chromium, request, name: str):
     """A fresh browser context (own cookies) at a desktop size; screenshot kept on failure."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: the suite must pass on a loaded machine; a test that passes waits no longer.
+    page.set_default_timeout(30_000)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -146,9 +159,9 @@ def events():
     from common import events as bus
 
     seen = []
-    bus.subscribe(bus.ALL, seen.append)
+    bus.subscribe_all(seen.append)
     yield seen
-    bus.unsubscribe(bus.ALL, seen.append)
+    bus.unsubscribe_all(seen.append)
 
 
 @pytest.fixture(scope="module")

@@ -92,6 +92,21 @@ class SseClient:
         finally:
             self.closed.set()
 
+    def wait_listening(self, timeout: float = 10.0) -> None:
+        """Until the stream is listening: the server sends ``retry:`` once it has joined the
+        live feed (before replaying), so anything sent after this is delivered."""
+        deadline = time.monotonic() + timeout
+        while self.retry is None:
+            assert time.monotonic() < deadline, "the stream never started"
+            assert not self.closed.is_set(), "the stream ended before it started"
+            time.sleep(0.02)
+
+    def wait_for_comments(self, text: str, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.comments.count(text) < count:
+            assert time.monotonic() < deadline, f"fewer than {count} {text!r} comments"
+            time.sleep(0.02)
+
     def next_event(self, timeout: float = 5.0) -> SseEvent:
         return self.events.get(timeout=timeout)
 

@@ -1,7 +1,5 @@
 """The geocoders: Kakao Local over HTTP (against the local fake) and the offline one."""
 
-import time
-
 import pytest
 
 from common.errors import DomainError
@@ -126,16 +124,14 @@ def test_kakao_geocoder_reports_a_server_error_as_geocoder_unavailable(fake_kaka
     assert (error.code, error.status) == ("geocoder_unavailable", 503)
 
 
-def test_kakao_geocoder_gives_up_after_about_the_configured_timeout(fake_kakao):
+def test_kakao_geocoder_gives_up_instead_of_waiting_for_a_slow_answer(fake_kakao):
+    # The fake would answer (successfully) after 10 s: an error means the geocoder gave up.
     fake_kakao.respond_slowly(10)
     geocoder = _kakao(fake_kakao, timeout=0.5)
 
-    started = time.monotonic()
     error = _geocode_error(geocoder, "서울 용산구 한강대로23길 55")
-    elapsed = time.monotonic() - started
 
     assert error.code == "geocoder_unavailable"
-    assert 0.4 <= elapsed < 2.0
 
 
 def test_kakao_geocoder_reports_a_refused_connection_as_geocoder_unavailable():

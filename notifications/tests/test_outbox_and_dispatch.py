@@ -8,11 +8,13 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from chat.models import ChatRoom
 from common.errors import DomainError
+from common.events import DomainEvent, EventType, register_reaction, unregister_reaction
 from notifications.models import FavoriteItem, FavoriteMarket, Notification, OutboxEvent
 from notifications.regions import routing_key
 from notifications.relay import dispatch_pending_inprocess
-from notifications.services import event_dispatch
+from notifications.services import event_react
 from parties.services import party_cancel, party_close, party_create, party_join, party_leave
 from tests.factories import ItemFactory, MarketFactory, UserFactory, make_party
 
@@ -140,19 +142,45 @@ def test_cancel_notifies_the_members(scene, django_capture_on_commit_callbacks):
     assert recipients("party.cancelled") == {member.id}
 
 
-def test_an_event_delivered_twice_is_stored_once(scene):
+def domain_event(row: OutboxEvent) -> DomainEvent:
+    return DomainEvent(
+        type=EventType(row.type), payload=row.payload, actor_id=row.actor_id, id=row.pk
+    )
+
+
+def test_an_event_delivered_twice_notifies_once(scene):
     party = create_party(scene["leader"], scene["market"], scene["item"])
-    event = OutboxEvent.objects.get(type="party.created")
-    args = {
-        "event_id": event.id,
-        "event_type": event.type,
-        "payload": event.payload,
-        "actor_id": event.actor_id,
-    }
-    assert event_dispatch(**args) == 2
-    assert event_dispatch(**args) == 0  # a redelivery
+    event = domain_event(OutboxEvent.objects.get(type="party.created"))
+    assert event_react(event=event) == 1  # the notifications reaction
+    assert event_react(event=event) == 0  # a redelivery runs nothing
     assert Notification.objects.filter(party_id=party.id).count() == 2
-    assert OutboxEvent.objects.get(pk=event.pk).dispatched_at is not None
+    assert OutboxEvent.objects.get(pk=event.id).dispatched_at is not None
+
+
+def test_a_failed_reaction_runs_again_on_redelivery_and_the_others_do_not(scene):
+    party = make_party(capacity=2)
+    member = UserFactory()
+    party_join(party_id=party.id, user=member)  # fills it: party.closed (reactions pending)
+    event = domain_event(OutboxEvent.objects.get(type="party.closed"))
+    calls: list[int] = []
+
+    def flaky(event: DomainEvent) -> None:
+        calls.append(event.id)
+        if len(calls) == 1:
+            raise RuntimeError("the database blinked")
+
+    register_reaction(EventType.PARTY_CLOSED, "test.flaky", flaky)
+    try:
+        with pytest.raises(RuntimeError):
+            event_react(event=event)  # the delivery is not acknowledged
+        opened = ChatRoom.objects.filter(party=party).exists()
+        assert event_react(event=event) >= 1  # the redelivery
+        assert calls == [event.id, event.id]
+        assert ChatRoom.objects.filter(party=party).count() == 1
+        assert opened or ChatRoom.objects.filter(party=party).exists()
+        assert event_react(event=event) == 0
+    finally:
+        unregister_reaction(EventType.PARTY_CLOSED, "test.flaky")
 
 
 def test_inprocess_dispatch_marks_events_published_in_order(scene):

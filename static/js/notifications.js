@@ -13,17 +13,9 @@
   const badge = document.querySelector("[data-bell-badge]");
   const label = document.querySelector("[data-bell-label]");
 
-  // Every type the server sends (design: Notifications). EventSource only hands named events
-  // to listeners registered under their name.
-  const TYPES = [
-    "party.created",
-    "party.joined",
-    "party.left",
-    "party.closed",
-    "party.cancelled",
-    "chat.created",
-    "penalty.received",
-  ];
+  // Every type the server sends (notifications/kinds.py, via data-types). EventSource only
+  // hands named events to listeners registered under their name.
+  const TYPES = (msg.types || "").split(" ").filter(Boolean);
   const SHOW_MS = 6000;
   const MAX_TOASTS = 3;
 

@@ -91,6 +91,8 @@ class FakePublicData:
     fail_next: int = 0  # answer this many requests with HTTP 500 first
     not_json_next: int = 0
     requests: list[Recorded] = field(default_factory=list)
+    in_flight: int = 0  # requests being answered now
+    max_in_flight: int = 0  # the most ever answered at once
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -136,12 +138,21 @@ class FakePublicData:
         key, start, end = match["key"], int(match["start"]), int(match["end"])
         with self._lock:
             self.requests.append(Recorded(api, key, start, end, time.monotonic()))
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             fail = self.fail_next > 0
             self.fail_next -= 1 if fail else 0
             broken = not fail and self.not_json_next > 0
             self.not_json_next -= 1 if broken else 0
+        try:
+            self._respond(handler, api, key, start, end, fail=fail, broken=broken)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _respond(self, handler, api: str, key: str, start: int, end: int, *, fail, broken):
         if self.latency:
-            time.sleep(self.latency)
+            time.sleep(self.latency)  # a slow server
         if fail:
             self._send(handler, 500, b"<html>500 Internal Server Error</html>", "text/html")
             return

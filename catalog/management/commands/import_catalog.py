@@ -1,5 +1,7 @@
 """``manage.py import_catalog [--source mafra|foodsafety] [--limit N] [--workers N]``."""
 
+from functools import partial
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
                     source=name,
                     limit=limit,
                     workers=workers,
-                    on_total=lambda total, bar=bar: setattr(bar, "total", total),
+                    on_total=partial(setattr, bar, "total"),
                     on_page=bar.update,
                 )
             except DomainError as refused:
