@@ -12,7 +12,6 @@ from rest_framework_simplejwt.views import TokenObtainPairView
 
 from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
 from accounts.models import User
-from accounts.selectors import user_get
 from accounts.services import (
     auth_logout,
     auth_token_refresh,
@@ -207,16 +206,3 @@ class MeApi(APIView):
         data.is_valid(raise_exception=True)
         user = user_update_profile(user=request.user, **data.validated_data)
         return Response(MeOutput(_with_penalties(user)).data)
-
-
-class UserDetailApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        operation_id="users_get",
-        tags=["users"],
-        responses={200: PublicUserOutput, 404: ERROR_SCHEMA},
-    )
-    def get(self, request, user_id: int):
-        user = user_get(user_id=user_id)
-        return Response(PublicUserOutput(_with_penalties(user)).data)

@@ -10,7 +10,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.me, name="me"),
     path("password/", views.password_change, name="password"),
-    path("users/<id:user_id>/", views.profile, name="profile"),
 ]
 
 api_urlpatterns = [
@@ -20,5 +19,4 @@ api_urlpatterns = [
     path("auth/logout", api.LogoutApi.as_view(), name="api-logout"),
     path("me/password", api.PasswordChangeApi.as_view(), name="api-me-password"),
     path("me", api.MeApi.as_view(), name="api-me"),
-    path("users/<id:user_id>", api.UserDetailApi.as_view(), name="api-user"),
 ]

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import HomeForm, LoginForm, NicknameForm, PasswordChangeForm, SignupForm
 from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
 from accounts.models import User
-from accounts.selectors import user_get
 from accounts.services import user_password_change, user_signup, user_update_profile
 from common.errors import DomainError
-from penalties.selectors import user_penalty_count
+from penalties.selectors import user_penalty_standing
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +109,7 @@ def me(request: HttpRequest) -> HttpResponse:
         {
             "home_form": home_form,
             "nickname_form": nickname_form,
-            "penalty_count": user_penalty_count(user_id=user.pk),
+            "standing": user_penalty_standing(user_id=user.pk),
         },
     )
 
@@ -139,12 +138,3 @@ def password_change(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:me")
     return render(request, "accounts/password.html", {"form": form})
-
-
-def profile(request: HttpRequest, user_id: int) -> HttpResponse:
-    profile_user = user_get(user_id=user_id)  # NotFound: the app's 404 page
-    return render(
-        request,
-        "accounts/profile.html",
-        {"profile_user": profile_user, "penalty_count": user_penalty_count(user_id=user_id)},
-    )

@@ -10,6 +10,7 @@ from markets import urls as markets_urls
 from notifications import urls as notifications_urls
 from parties import home
 from parties import urls as parties_urls
+from parties import views as parties_views
 from penalties import urls as penalties_urls
 
 api_v1 = [
@@ -25,6 +26,9 @@ api_v1 = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    # A resident's public profile: their standing is party history (parties), so it is
+    # served by parties under the accounts path it always had.
+    path("accounts/users/<id:user_id>/", parties_views.profile_page, name="profile"),
     path("accounts/", include(accounts_urls)),
     path("markets/", include(markets_urls)),
     path("items/", include(catalog_urls)),

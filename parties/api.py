@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import user_get
 from common.api import page_links_response, page_window
 from common.api_schema import ERROR_SCHEMA, NEAR_PARAMETERS
 from common.params import parse_point, parse_positive_int, parse_text
@@ -19,6 +20,7 @@ from parties.selectors import (
     party_membership,
     party_nearby,
     user_parties,
+    user_standing,
 )
 from penalties.api import PenaltyOutput
 from penalties.models import PenaltyReason
@@ -415,6 +417,54 @@ class PartyPenaltyGrantApi(APIView):
             party_id=party_id, leader=request.user, **data.validated_data
         )
         return Response(PenaltyOutput(penalty).data, status=status.HTTP_201_CREATED)
+
+
+class StandingOutput(serializers.Serializer):
+    no_show_count = serializers.IntegerField(help_text="최근 90일 노쇼 페널티 (모두)")
+    counted_toward_block = serializers.IntegerField(
+        help_text="그중 서로 다른 파티장에게 받은 수 (같은 파티장은 한 번만): 3이면 이용 제한"
+    )
+    blocked_until = serializers.DateTimeField(allow_null=True)
+    kept_count = serializers.IntegerField(help_text="페널티 없이 완료한 파티 수 (약속 지킴)")
+    member_since = serializers.DateTimeField()
+
+
+class UserProfileOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    nickname = serializers.CharField()
+    sido = serializers.CharField()
+    sigungu = serializers.CharField()
+    date_joined = serializers.DateTimeField()
+    penalty_count = serializers.IntegerField(help_text="= standing.no_show_count")
+    standing = StandingOutput()
+
+
+class UserProfileApi(APIView):
+    """A resident's public profile and standing: what others see before joining them."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="users_get",
+        tags=["users"],
+        responses={200: UserProfileOutput, 404: ERROR_SCHEMA},
+    )
+    def get(self, request, user_id: int):
+        user = user_get(user_id=user_id)
+        standing = user_standing(user=user)
+        return Response(
+            UserProfileOutput(
+                {
+                    "id": user.pk,
+                    "nickname": user.nickname,
+                    "sido": user.sido,
+                    "sigungu": user.sigungu,
+                    "date_joined": user.date_joined,
+                    "penalty_count": standing.no_show_count,
+                    "standing": standing,
+                }
+            ).data
+        )
 
 
 class MyPartiesOutput(serializers.Serializer):

@@ -1,6 +1,6 @@
 import math
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -109,6 +109,7 @@ class Party(models.Model):
     deadline_left: str
     meet_left: str
     is_open: bool
+    leader_standing: Any  # parties.selectors.Standing
 
     class Meta:
         verbose_name = _("파티")
@@ -196,7 +197,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     # Not a column: set for the party page (``parties.views.party_detail_page``).
-    penalty_count: int
+    standing: Any  # set by the party page: parties.selectors.Standing
 
     class Meta:
         verbose_name = _("파티 참여")

@@ -1,12 +1,24 @@
 """Party reads: nearby search, detail, a user's parties."""
 
 import math
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cos, Power, Sin
 from django.utils import timezone
@@ -18,7 +30,8 @@ from common.geo import EARTH_RADIUS_KM
 from common.params import Point
 from parties import rules
 from parties.models import Membership, Party, PartyQuerySet, PartyStatus
-from penalties.selectors import penalties_in_party, user_blocked_until
+from penalties.models import Penalty
+from penalties.selectors import penalties_in_party, user_blocked_until, user_penalty_tallies
 
 # Points this close outside the radius count as on it: float rounding, not distance.
 BOUNDARY_EPSILON_KM = 1e-9
@@ -60,7 +73,7 @@ LISTED_FIELDS = (
     "market__id", "market__name", "market__road_address", "market__lat", "market__lng",
     "market__source",
     "item__id", "item__name", "item__category_id",
-    "leader__id", "leader__nickname",
+    "leader__id", "leader__nickname", "leader__date_joined",
 )  # fmt: skip
 
 
@@ -276,6 +289,76 @@ def party_attendance(
         "open_rows": any(row["penalty"] is None for row in rows),
         "until": party.meet_at + rules.PENALTY_WINDOW,
     }
+
+
+# A member for this long, with no party kept or missed yet, is shown as new ("새 이웃").
+NEW_MEMBER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What residents see of each other before handing over money and an evening."""
+
+    no_show_count: int  # penalties in the last 90 days (all of them: they stay on record)
+    counted_toward_block: int  # of those, from distinct leaders
+    blocked_until: datetime | None
+    remaining_to_block: int  # more penalties from other leaders that would block
+    kept_count: int  # completed parties attended without a penalty
+    member_since: datetime
+
+    @property
+    def blocked(self) -> bool:
+        return self.blocked_until is not None
+
+    @property
+    def is_new(self) -> bool:
+        recent = self.member_since > timezone.now() - timedelta(days=NEW_MEMBER_DAYS)
+        return recent and self.kept_count == 0 and self.no_show_count == 0
+
+
+def kept_counts(*, user_ids: list[int]) -> dict[int, int]:
+    """Completed parties each user attended (still a member when it completed) without a
+    penalty there (revoked ones do not count against them); one query."""
+    penalized = Penalty.objects.filter(
+        party_id=OuterRef("party_id"), user_id=OuterRef("user_id"), revoked_at__isnull=True
+    )
+    rows = (
+        Membership.objects.active()
+        .filter(user_id__in=user_ids, party__status=PartyStatus.COMPLETED)
+        .exclude(Exists(penalized))
+        .values("user_id")
+        .annotate(kept=Count("id"))
+    )
+    found = {row["user_id"]: row["kept"] for row in rows}
+    return {user_id: found.get(user_id, 0) for user_id in user_ids}
+
+
+def user_standings(*, users: list[User]) -> dict[int, Standing]:
+    """Several users' standing: one cached tally read, one query for kept parties, and the
+    block's end only for users the tally says are blocked."""
+    ids = [user.pk for user in users]
+    tallies = user_penalty_tallies(user_ids=ids)
+    kept = kept_counts(user_ids=ids)
+    threshold: int = settings.PENALTY_BLOCK_THRESHOLD
+    standings = {}
+    for user in users:
+        tally = tallies[user.pk]
+        until = (
+            user_blocked_until(user_id=user.pk) if tally.counted_toward_block >= threshold else None
+        )
+        standings[user.pk] = Standing(
+            no_show_count=tally.no_show_count,
+            counted_toward_block=tally.counted_toward_block,
+            blocked_until=until,
+            remaining_to_block=0 if until else max(0, threshold - tally.counted_toward_block),
+            kept_count=kept[user.pk],
+            member_since=user.date_joined,
+        )
+    return standings
+
+
+def user_standing(*, user: User) -> Standing:
+    return user_standings(users=[user])[user.pk]
 
 
 def user_parties(*, user: User) -> dict[str, list[Party]]:

@@ -35,4 +35,5 @@ api_urlpatterns = [
         name="api-penalty-grant",
     ),
     path("me/parties", api.MyPartiesApi.as_view(), name="api-me-parties"),
+    path("users/<id:user_id>", api.UserProfileApi.as_view(), name="api-user"),
 ]

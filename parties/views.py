@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.selectors import user_get
 from catalog.selectors import item_get
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
@@ -34,9 +35,10 @@ from parties.selectors import (
     party_members,
     party_membership,
     user_parties,
+    user_standing,
+    user_standings,
 )
 from penalties.models import PenaltyReason
-from penalties.selectors import user_penalty_counts
 
 NEAR_HOME_KM = DEFAULT_RADIUS_KM
 
@@ -58,10 +60,13 @@ def time_left_label(when: datetime, *, now: datetime | None = None) -> str:
 
 
 def decorate_parties(parties, *, now: datetime | None = None) -> list[Party]:
-    """Attach display labels used by the party cards."""
+    """Attach display labels used by the party cards, and each leader's standing."""
     now = now or timezone.now()
     parties = list(parties)
+    leaders = {party.leader_id: party.leader for party in parties}
+    standings = user_standings(users=list(leaders.values())) if leaders else {}
     for party in parties:
+        party.leader_standing = standings[party.leader_id]
         party.deadline_left = time_left_label(party.recruit_until, now=now)
         party.meet_left = time_left_label(party.meet_at, now=now)
         party.is_open = party.status == PartyStatus.RECRUITING and party.recruit_until > now
@@ -99,9 +104,9 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
     attendance = party_attendance(party=party, user=request.user, members=members, now=now)
     if attendance is not None:
         attendance["reasons"] = PenaltyReason.choices
-    counts = user_penalty_counts(user_ids=[m.user_id for m in members])
+    standings = user_standings(users=[m.user for m in members])
     for member in members:
-        member.penalty_count = counts.get(member.user_id, 0)
+        member.standing = standings[member.user_id]
     return render(
         request,
         "parties/detail.html",
@@ -285,3 +290,13 @@ def party_attendance_submit(request: HttpRequest, party_id: int) -> HttpResponse
     if granted:
         messages.success(request, _("%(n)d명에게 페널티를 줬어요. 알림이 가요.") % {"n": granted})
     return redirect(detail_url)
+
+
+def profile_page(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A resident's public profile: their standing (kept parties, recent no-shows, a block)."""
+    profile_user = user_get(user_id=user_id)  # NotFound: the app's 404 page
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_user": profile_user, "standing": user_standing(user=profile_user)},
+    )

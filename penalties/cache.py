@@ -1,11 +1,12 @@
-"""Each user's recent penalty count, cached (Redis in services mode) for 24 hours.
+"""Each user's recent penalty tally, cached (Redis in services mode) for 24 hours at most.
 
-Reads never fail because of the cache: when Redis is unreachable the count comes from the
+Reads never fail because of the cache: when Redis is unreachable the tally comes from the
 database (logged) and the page or API answers as usual.
 """
 
 import logging
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.core.cache import cache
 
@@ -14,37 +15,33 @@ logger = logging.getLogger(__name__)
 TTL = timedelta(hours=24)
 
 
+class Tally(NamedTuple):
+    """A user's penalties over the last 90 days (not revoked)."""
+
+    no_show_count: int  # every penalty: they stay on record
+    counted_toward_block: int  # distinct leaders: one leader's repeats count once
+
+
 def count_key(user_id: int) -> str:
-    return f"penalty_count:{user_id}"
+    # The key names the stored shape: a cache written by an older release is not misread.
+    return f"penalty_tally:{user_id}"
 
 
-def get_many(user_ids: list[int]) -> dict[int, int] | None:
-    """Cached counts of these users (missing ones absent); None if the cache is down."""
+def get_many(user_ids: list[int]) -> dict[int, Tally] | None:
+    """Cached tallies of these users (missing ones absent); None if the cache is down."""
     try:
         found = cache.get_many([count_key(u) for u in user_ids])
     except Exception:
         logger.warning("penalty count cache unreachable; reading the database", exc_info=True)
         return None
-    return {int(key.rsplit(":", 1)[1]): value for key, value in found.items()}
+    return {int(key.rsplit(":", 1)[1]): Tally(*value) for key, value in found.items()}
 
 
-def store(user_id: int, count: int, ttl_seconds: int) -> None:
+def store(user_id: int, tally: Tally, ttl_seconds: int) -> None:
     try:
-        cache.set(count_key(user_id), count, timeout=max(1, ttl_seconds))
+        cache.set(count_key(user_id), tuple(tally), timeout=max(1, ttl_seconds))
     except Exception:
         logger.warning("penalty count cache unreachable; not cached", exc_info=True)
-
-
-def increment_if_cached(user_id: int) -> bool:
-    """+1 on a cached count (keeping its expiry); False when not cached or unreachable."""
-    try:
-        cache.incr(count_key(user_id))
-    except ValueError:  # not cached
-        return False
-    except Exception:
-        logger.warning("penalty count cache unreachable", exc_info=True)
-        return False
-    return True
 
 
 def forget(user_id: int) -> None:

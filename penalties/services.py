@@ -15,11 +15,12 @@ from penalties.selectors import count_from_database
 
 
 def penalty_count_recount(*, user_id: int) -> int:
-    """Count the user's recent penalties again and cache the count (a reaction to every
-    penalty given or revoked: idempotent, so it may run any number of times)."""
-    count, ttl = count_from_database(user_id, timezone.now())
-    count_cache.store(user_id, count, ttl)
-    return count
+    """Count the user's recent penalties again and cache the tally (a reaction to every
+    penalty given or revoked: idempotent, so it may run any number of times); returns the
+    number of penalties."""
+    tally, ttl = count_from_database(user_id, timezone.now())
+    count_cache.store(user_id, tally, ttl)
+    return tally.no_show_count
 
 
 def penalty_count_forget(*, user_id: int) -> None:

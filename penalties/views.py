@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from penalties.selectors import penalties_received, user_penalty_count
+from penalties.selectors import penalties_received, user_penalty_standing
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -21,6 +21,6 @@ def my_penalties(request: HttpRequest) -> HttpResponse:
         "penalties/mine.html",
         {
             "penalties": penalties_received(user_id=user.pk),
-            "penalty_count": user_penalty_count(user_id=user.pk),
+            "standing": user_penalty_standing(user_id=user.pk),
         },
     )

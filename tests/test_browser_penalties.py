@@ -42,6 +42,8 @@ def test_leader_marks_a_no_show_and_the_count_shows_on_the_profile(browser_page,
     )
 
     page.goto(f"{live_server.url}/accounts/users/{no_show.id}/")
-    expect(page.get_by_test_id("profile-penalties")).to_have_text("1")
+    expect(page.get_by_test_id("profile-penalties")).to_have_text("1회")
+    expect(page.get_by_test_id("trust-noshow")).to_have_text("노쇼 1회(90일)")
     page.goto(f"{live_server.url}/accounts/users/{came.id}/")
-    expect(page.get_by_test_id("profile-penalties")).to_have_text("0")
+    expect(page.get_by_test_id("profile-penalties")).to_have_text("0회")
+    expect(page.get_by_test_id("trust-noshow")).to_have_count(0)

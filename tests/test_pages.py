@@ -40,7 +40,7 @@ def test_detail_and_private_pages_render_for_a_member(client, user, content):
     urls = [
         reverse("markets:detail", args=[content["market"].id]),
         reverse("accounts:me"),
-        reverse("accounts:profile", args=[user.id]),
+        reverse("profile", args=[user.id]),
         reverse("notifications:inbox"),
         reverse("markets:list") + "?near=home",
         reverse("catalog:list") + "?q=사과",

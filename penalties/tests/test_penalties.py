@@ -83,7 +83,7 @@ def test_refused_grants_write_nothing(met_party, case, code):
 def test_count_is_cached_and_a_cache_hit_reads_no_database(met_party):
     member = met_party["member"]
     grant(met_party["party"], met_party["leader"], member)
-    assert cache.get(count_key(member.id)) == 1  # computed after the grant committed
+    assert cache.get(count_key(member.id)) == (1, 1)  # computed after the grant committed
     with CaptureQueriesContext(connection) as queries:
         assert user_penalty_count(user_id=member.id) == 1
     assert len(queries) == 0
@@ -96,14 +96,14 @@ def test_cache_miss_recomputes_and_stores(met_party):
     with CaptureQueriesContext(connection) as queries:
         assert user_penalty_count(user_id=member.id) == 1
     assert len(queries) >= 1
-    assert cache.get(count_key(member.id)) == 1
+    assert cache.get(count_key(member.id)) == (1, 1)
 
 
 def test_grant_increments_a_cached_count(met_party):
     member = met_party["member"]
     assert user_penalty_count(user_id=member.id) == 0  # cached as 0
     grant(met_party["party"], met_party["leader"], member)
-    assert cache.get(count_key(member.id)) == 1
+    assert cache.get(count_key(member.id)) == (1, 1)
 
 
 def test_an_expired_count_is_read_again_from_the_database(met_party):
@@ -137,7 +137,7 @@ def test_old_and_revoked_penalties_do_not_count(met_party):
     assert user_penalty_count(user_id=member.id) == 1
     with TestCase.captureOnCommitCallbacks(execute=True):
         penalty_revoke(penalty_id=penalty.id)
-    assert cache.get(count_key(member.id)) == 0  # recounted on revoke (penalty.revoked)
+    assert cache.get(count_key(member.id)) == (0, 0)  # recounted on revoke (penalty.revoked)
     assert user_penalty_count(user_id=member.id) == 0
     other = grant(party, leader, met_party["other"])
     Penalty.objects.filter(pk=other.pk).update(created_at=timezone.now() - timedelta(days=91))

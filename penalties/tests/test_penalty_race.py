@@ -55,5 +55,5 @@ def test_fifty_concurrent_identical_grants_count_once():
     assert {code for status, code in results if status == 409} == {"penalty_exists"}
     assert Penalty.objects.filter(party=party, user=member).count() == 1
     assert OutboxEvent.objects.filter(type="penalty.received").count() == 1
-    assert cache.get(count_key(member.id)) == 1
+    assert cache.get(count_key(member.id)) == (1, 1)
     assert user_penalty_count(user_id=member.id) == 1
