@@ -47,7 +47,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy accounts markets catalog parties chat notifications penalties common demo config
+	$(BIN)/mypy accounts markets catalog parties chat notifications penalties comments moderation common demo config
 
 format: setup
 	$(BIN)/ruff check --fix .

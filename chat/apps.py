@@ -11,6 +11,8 @@ class ChatConfig(AppConfig):
             close_room_when_party_is_cancelled,
             open_room_when_party_closes,
             revoke_subscriptions_when_member_leaves,
+            say_meeting_moved,
+            say_member_withdrew,
         )
         from common.events import EventType, register_reaction, subscribe
 
@@ -22,3 +24,6 @@ class ChatConfig(AppConfig):
         )
         # Live only: ends a leaver's open subscriptions (nothing to repair if it is lost).
         subscribe(EventType.PARTY_LEFT, revoke_subscriptions_when_member_leaves)
+        subscribe(EventType.PARTY_WITHDRAWN, revoke_subscriptions_when_member_leaves)
+        register_reaction(EventType.PARTY_WITHDRAWN, "chat.member_withdrew", say_member_withdrew)
+        register_reaction(EventType.PARTY_RESCHEDULED, "chat.meeting_moved", say_meeting_moved)

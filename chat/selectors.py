@@ -45,3 +45,14 @@ def chat_history(
         messages = messages.filter(id__lt=before_id)
     newest_first = list(messages.order_by("-id")[: max(1, min(limit, MAX_HISTORY_PAGE))])
     return newest_first[::-1]
+
+
+def chat_transcript(*, party_id: int, limit: int = 500) -> list[ChatMessage]:
+    """The party's chat as a moderator reviews it (an appeal, a report): the newest ``limit``
+    messages, oldest first, whoever asks — only admin pages call this."""
+    newest_first = list(
+        ChatMessage.objects.filter(room_id=party_id)
+        .select_related("sender")
+        .order_by("-id")[:limit]
+    )
+    return newest_first[::-1]

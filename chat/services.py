@@ -53,6 +53,17 @@ def chat_room_open(*, party_id: int, member_ids: list[int] | None = None) -> Cha
     return room
 
 
+def chat_system_note(*, party_id: int, note: str, type: str = MessageType.SYSTEM) -> bool:
+    """A line from the service in the party's open room (a member withdrew, the meeting
+    moved); False when there is no open room to say it in."""
+    with transaction.atomic():
+        room = ChatRoom.objects.filter(party_id=party_id, closed_at__isnull=True).first()
+        if room is None:
+            return False
+        _store(room, sender=None, content=note[:MAX_MESSAGE_LENGTH], type=type)
+    return True
+
+
 def chat_room_close(*, party_id: int) -> bool:
     """Close the party's room (the party was cancelled): a last SYSTEM message, then every
     subscriber is told and disconnected; sending is refused from now on, the history stays

@@ -34,14 +34,25 @@ class EventType(StrEnum):
     PARTY_CLOSED = "party.closed"
     PARTY_CANCELLED = "party.cancelled"
     PARTY_COMPLETED = "party.completed"
+    PARTY_WITHDRAWN = "party.withdrawn"
+    PARTY_RESCHEDULED = "party.rescheduled"
+    MEETING_REMINDER = "party.meeting_reminder"
+    ATTENDANCE_REMINDER = "party.attendance_reminder"
     CHAT_CREATED = "chat.created"
     PENALTY_RECEIVED = "penalty.received"
     PENALTY_REVOKED = "penalty.revoked"
+    PENALTY_APPEALED = "penalty.appealed"
+    PENALTY_APPEAL_UPHELD = "penalty.appeal_upheld"
+    PENALTY_APPEAL_REVOKED = "penalty.appeal_revoked"
+    # Questions before joining (comments): a question to the leader, the leader's reply.
+    COMMENT_CREATED = "comment.created"
+    COMMENT_REPLIED = "comment.replied"
 
 
 _PARTY = frozenset(
     {"party_id", "title", "leader_id", "market_id", "item_id", "sido", "sigungu", "status"}
 )
+_APPEAL = frozenset({"party_id", "title", "user_id", "leader_id", "penalty_id", "appeal_id"})
 # What each event's payload carries at least (``emit`` refuses less): reactions read these.
 PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
     EventType.PARTY_CREATED: _PARTY | {"lat", "lng"},
@@ -50,9 +61,24 @@ PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
     EventType.PARTY_CLOSED: _PARTY | {"member_ids", "reason"},
     EventType.PARTY_CANCELLED: _PARTY | {"member_ids", "reason"},
     EventType.PARTY_COMPLETED: _PARTY | {"member_ids"},
+    EventType.PARTY_WITHDRAWN: _PARTY | {"user_id", "member_ids", "reason"},
+    EventType.PARTY_RESCHEDULED: _PARTY | {"member_ids", "meet_at", "meeting_note"},
+    EventType.MEETING_REMINDER: _PARTY | {"member_ids", "meet_at"},
+    EventType.ATTENDANCE_REMINDER: _PARTY | {"meet_at"},
     EventType.CHAT_CREATED: frozenset({"party_id", "member_ids"}),
     EventType.PENALTY_RECEIVED: frozenset({"party_id", "user_id", "reason", "title"}),
     EventType.PENALTY_REVOKED: frozenset({"party_id", "user_id", "penalty_id"}),
+    EventType.PENALTY_APPEALED: _APPEAL,
+    EventType.PENALTY_APPEAL_UPHELD: _APPEAL,
+    EventType.PENALTY_APPEAL_REVOKED: _APPEAL,
+    # user_id: who wrote it (the asker; for a reply, the leader); leader_id (a question) and
+    # asker_id (a reply): whom it notifies.
+    EventType.COMMENT_CREATED: frozenset(
+        {"party_id", "title", "comment_id", "leader_id", "user_id"}
+    ),
+    EventType.COMMENT_REPLIED: frozenset(
+        {"party_id", "title", "comment_id", "parent_id", "asker_id", "user_id"}
+    ),
 }
 
 

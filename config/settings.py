@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "chat",
     "notifications",
     "penalties",
+    "comments",
+    "moderation",
     "demo",
 ]
 
@@ -295,6 +297,9 @@ CELERY_BEAT_SCHEDULE = {
     # Deadline passed: close with >= 2 members, else cancel. Every minute, so a party's
     # state is at most a minute behind its deadline (joins past it are refused at once).
     "parties-settle-overdue": {"task": "parties.settle_overdue", "schedule": 60.0},
+    # An hour before a meeting (members) and after it (the leader's "who came?"); exactly
+    # once by a constraint, so overlapping ticks or two beats are harmless.
+    "parties-send-reminders": {"task": "parties.send_reminders", "schedule": 60.0},
 }
 if NOTIFICATIONS_BUS == "inprocess":
     # No dispatcher process: reactions left pending by a web process that died between its
@@ -485,6 +490,10 @@ PENALTY_BLOCK_THRESHOLD = env.int("PENALTY_BLOCK_THRESHOLD", default=3)
 # Signup attempts (page and API) per client address per hour: enough for a family behind
 # one router, too few to probe which emails are registered.
 SIGNUP_ATTEMPTS_PER_HOUR = env.int("SIGNUP_ATTEMPTS_PER_HOUR", default=20)
+# Questions and replies on parties (page and API) per user per window: a conversation's
+# pace, not a flood.
+COMMENT_RATE_LIMIT = env.int("COMMENT_RATE_LIMIT", default=10)
+COMMENT_RATE_WINDOW_SECONDS = env.int("COMMENT_RATE_WINDOW_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

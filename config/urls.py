@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import urls as accounts_urls
 from catalog import urls as catalog_urls
 from chat import urls as chat_urls
+from comments import urls as comments_urls
 from common import views as common_views
 from markets import urls as markets_urls
 from notifications import urls as notifications_urls
@@ -19,6 +20,7 @@ api_v1 = [
     *catalog_urls.api_urlpatterns,
     *parties_urls.api_urlpatterns,
     *chat_urls.api_urlpatterns,
+    *comments_urls.api_urlpatterns,
     *notifications_urls.api_urlpatterns,
     *penalties_urls.api_urlpatterns,
 ]
@@ -33,6 +35,7 @@ urlpatterns = [
     path("markets/", include(markets_urls)),
     path("items/", include(catalog_urls)),
     path("parties/", include(parties_urls)),
+    path("parties/<id:party_id>/comments/", include(comments_urls)),
     path("notifications/", include(notifications_urls)),
     path("penalties/", include(penalties_urls)),
     path("admin/", admin.site.urls),

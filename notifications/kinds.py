@@ -15,7 +15,8 @@ from notifications import selectors
 @dataclass(frozen=True)
 class NotificationKind:
     label: Promise
-    # Formatted with %(title)s, %(market)s and %(who)s (the user the event is about).
+    # Formatted with %(title)s, %(market)s, %(who)s (the user the event is about) and
+    # %(when)s (the payload's meet_at, local time).
     sentence: Promise
     recipients: Callable[[dict], set[int]]
 
@@ -38,11 +39,47 @@ KINDS: dict[EventType, NotificationKind] = {
     EventType.PARTY_CANCELLED: NotificationKind(
         _("파티 취소"), _("파티가 취소됐어요: %(title)s"), selectors.party_members
     ),
+    EventType.PARTY_WITHDRAWN: NotificationKind(
+        _("못 가게 됨"),
+        _("%(who)s님이 못 가게 됐어요. 자리가 하나 비었어요: %(title)s"),
+        selectors.party_members,
+    ),
+    EventType.PARTY_RESCHEDULED: NotificationKind(
+        _("일정 변경"),
+        _("만나는 시각이 %(when)s(으)로 바뀌었어요: %(title)s"),
+        selectors.party_members,
+    ),
+    EventType.MEETING_REMINDER: NotificationKind(
+        _("곧 만나요"), _("1시간 뒤 %(when)s에 만나요: %(title)s"), selectors.party_members
+    ),
+    EventType.ATTENDANCE_REMINDER: NotificationKind(
+        _("누가 왔나요?"),
+        _("오늘 만남은 어땠나요? 오지 않은 멤버가 있으면 표시해 주세요: %(title)s"),
+        selectors.party_leader,
+    ),
     EventType.CHAT_CREATED: NotificationKind(
         _("채팅"), _("채팅방이 열렸어요: %(title)s"), selectors.party_members
     ),
     EventType.PENALTY_RECEIVED: NotificationKind(
         _("페널티"), _("페널티를 받았어요: %(title)s"), selectors.penalized_member
+    ),
+    # An admin decided an appeal: both sides hear it (the admin is the actor).
+    EventType.PENALTY_APPEAL_UPHELD: NotificationKind(
+        _("이의 신청 결과"),
+        _("%(who)s님의 이의 신청을 검토했어요. 페널티는 유지돼요: %(title)s"),
+        selectors.penalized_member_and_leader,
+    ),
+    EventType.PENALTY_APPEAL_REVOKED: NotificationKind(
+        _("이의 신청 결과"),
+        _("%(who)s님의 이의 신청이 받아들여져 페널티가 취소됐어요: %(title)s"),
+        selectors.penalized_member_and_leader,
+    ),
+    # Questions before joining: the leader hears of a question, the asker of the reply.
+    EventType.COMMENT_CREATED: NotificationKind(
+        _("질문"), _("%(who)s님이 질문을 남겼어요: %(title)s"), selectors.party_leader
+    ),
+    EventType.COMMENT_REPLIED: NotificationKind(
+        _("답변"), _("파티장 %(who)s님이 질문에 답했어요: %(title)s"), selectors.question_asker
     ),
 }
 

@@ -88,6 +88,14 @@ def penalized_member(payload: dict[str, Any]) -> set[int]:
     return {payload["user_id"]}
 
 
+def penalized_member_and_leader(payload: dict[str, Any]) -> set[int]:
+    return {payload["user_id"], payload["leader_id"]}
+
+
+def question_asker(payload: dict[str, Any]) -> set[int]:
+    return {payload["asker_id"]}
+
+
 def latest_notification_id(*, user_id: int) -> int:
     """The id of the user's newest notification (0 with none): a page's live stream replays
     what arrived after it, so nothing falls between rendering the page and connecting."""

@@ -1,10 +1,12 @@
 """Notification writes: favorites, running events' reactions, notifying, read marks."""
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -99,10 +101,15 @@ def _messages(event_type: str, payload: dict[str, Any]) -> tuple[dict[str, str],
     who: str | None = ""
     if payload.get("user_id"):
         who = User.objects.filter(pk=payload["user_id"]).values_list("nickname", flat=True).first()
+    when = ""
+    if payload.get("meet_at"):
+        meet_at = datetime.fromisoformat(payload["meet_at"])
+        when = date_format(timezone.localtime(meet_at), "n월 j일 H:i")
     sentence = str(KINDS[EventType(event_type)].sentence) % {
         "market": market,
         "title": title,
         "who": who or "",
+        "when": when,
     }
     data = {
         "title": title,

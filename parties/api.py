@@ -63,6 +63,10 @@ class PartyOutput(serializers.Serializer):
     share_price = serializers.IntegerField(help_text="1인당 금액: ⌈총 가격 / 정원⌉ 원")
     share_quantity = serializers.FloatField()
     meet_at = serializers.DateTimeField()
+    meeting_note = serializers.CharField(help_text="만나는 곳 메모 (파티장이 바꿀 수 있어요)")
+    rescheduled_at = serializers.DateTimeField(
+        allow_null=True, help_text="파티장이 만나는 시각을 마지막으로 바꾼 때"
+    )
     recruit_until = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
 
@@ -95,6 +99,8 @@ class PartyOutput(serializers.Serializer):
             "share_price": party.share_price,
             "share_quantity": party.share_quantity,
             "meet_at": _iso(party.meet_at),
+            "meeting_note": party.meeting_note,
+            "rescheduled_at": _iso(party.rescheduled_at) if party.rescheduled_at else None,
             "recruit_until": _iso(party.recruit_until),
             "created_at": _iso(party.created_at),
         }
@@ -140,6 +146,8 @@ class PartyActionsOutput(serializers.Serializer):
     close = PartyActionOutput()
     cancel = PartyActionOutput()
     complete = PartyActionOutput()
+    withdraw = PartyActionOutput()
+    reschedule = PartyActionOutput()
 
 
 class PartyDetailOutput(PartyOutput):
@@ -220,8 +228,32 @@ class PartyCreateApi(APIView):
         return Response(_detail(party_get(party_id=party.pk), request.user), status=201)
 
 
+TRANSITION_RESPONSES = {
+    200: PartyDetailOutput,
+    401: ERROR_SCHEMA,
+    403: ERROR_SCHEMA,
+    404: ERROR_SCHEMA,
+    409: ERROR_SCHEMA,
+}
+CONFLICT_EXAMPLE = OpenApiExample(
+    "conflict",
+    value={"code": "party_full", "message": "정원이 다 찼어요.", "details": {}},
+    response_only=True,
+    status_codes=["409"],
+)
+
+
 class PartyDetailApi(APIView):
-    permission_classes = [AllowAny]
+    """``GET`` reads a party (anyone); ``PATCH`` is the leader's reschedule."""
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "PATCH" else [AllowAny()]
+
+    class PartyRescheduleInput(serializers.Serializer):
+        meet_at = serializers.DateTimeField(required=False)
+        meeting_note = serializers.CharField(
+            max_length=services.MEETING_NOTE_MAX, required=False, allow_blank=True
+        )
 
     @extend_schema(
         operation_id="parties_get",
@@ -229,6 +261,26 @@ class PartyDetailApi(APIView):
         responses={200: PartyDetailOutput, 404: ERROR_SCHEMA},
     )
     def get(self, request, party_id: int):
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+    @extend_schema(
+        operation_id="parties_reschedule",
+        tags=["parties"],
+        summary="만나는 시각·장소 메모 바꾸기 (파티장, 만나기 전) — 멤버에게 알림",
+        request=PartyRescheduleInput,
+        responses={**TRANSITION_RESPONSES, 400: ERROR_SCHEMA},
+        examples=[
+            OpenApiExample(
+                "later",
+                value={"meet_at": "2026-12-01T20:00:00+09:00", "meeting_note": "정문 앞"},
+                request_only=True,
+            )
+        ],
+    )
+    def patch(self, request, party_id: int):
+        data = self.PartyRescheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.party_reschedule(party_id=party_id, user=request.user, **data.validated_data)
         return Response(_detail(party_get(party_id=party_id), request.user))
 
 
@@ -281,21 +333,6 @@ class PartyNearbyApi(APIView):
         )
 
 
-TRANSITION_RESPONSES = {
-    200: PartyDetailOutput,
-    401: ERROR_SCHEMA,
-    403: ERROR_SCHEMA,
-    404: ERROR_SCHEMA,
-    409: ERROR_SCHEMA,
-}
-CONFLICT_EXAMPLE = OpenApiExample(
-    "conflict",
-    value={"code": "party_full", "message": "정원이 다 찼어요.", "details": {}},
-    response_only=True,
-    status_codes=["409"],
-)
-
-
 class PartyJoinApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -325,6 +362,42 @@ class PartyLeaveApi(APIView):
     )
     def post(self, request, party_id: int):
         services.party_leave(party_id=party_id, user=request.user)
+        return Response(_detail(party_get(party_id=party_id), request.user))
+
+
+class PartyWithdrawApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class PartyWithdrawInput(serializers.Serializer):
+        reason = serializers.CharField(max_length=services.WITHDRAW_REASON_MAX)
+
+    @extend_schema(
+        operation_id="parties_withdraw",
+        tags=["parties"],
+        summary="못 가게 됐어요 (멤버, 모집 마감 뒤 만나기 3시간 전까지)",
+        request=PartyWithdrawInput,
+        responses={**TRANSITION_RESPONSES, 400: ERROR_SCHEMA},
+        examples=[
+            OpenApiExample("withdraw", value={"reason": "아이가 아파서요"}, request_only=True),
+            OpenApiExample(
+                "too late",
+                value={
+                    "code": "withdraw_too_late",
+                    "message": "만나기 3시간 전까지만 빠질 수 있어요. "
+                    "채팅으로 파티장에게 알려 주세요.",
+                    "details": {},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
+    )
+    def post(self, request, party_id: int):
+        data = self.PartyWithdrawInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.party_withdraw(
+            party_id=party_id, user=request.user, reason=data.validated_data["reason"]
+        )
         return Response(_detail(party_get(party_id=party_id), request.user))
 
 

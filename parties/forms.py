@@ -119,3 +119,26 @@ class PartyCreateForm(forms.Form):
         data.pop("item_query", None)
         data.pop("market_query", None)
         return data
+
+
+class PartyRescheduleForm(forms.Form):
+    """The leader's reschedule: a new meeting time and the spot note (input parsing only)."""
+
+    meet_at = forms.DateTimeField(
+        label=_("만나는 시각"),
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=DateTimeLocalInput,
+        error_messages={
+            "required": _("만나는 시각을 정해 주세요."),
+            "invalid": _("날짜와 시각을 정확히 입력해 주세요."),
+        },
+    )
+    meeting_note = forms.CharField(
+        label=_("만나는 곳 메모"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("예: 1층 정문 앞 벤치")}),
+    )
+
+    def add_domain_error(self, error) -> None:
+        self.add_error(error.field if error.field in self.fields else None, error.message)

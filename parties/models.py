@@ -100,6 +100,12 @@ class Party(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("완료/취소 시각"), null=True, blank=True)
+    # A database default too: bulk loads (benchmarks, imports) that do not name it still work.
+    meeting_note = models.CharField(
+        _("만나는 곳 메모"), max_length=200, blank=True, default="", db_default=""
+    )
+    # When the leader last moved meet_at: members may then withdraw until the new meeting.
+    rescheduled_at = models.DateTimeField(_("일정 변경 시각"), null=True, blank=True)
 
     objects = PartyQuerySet.as_manager()
 
@@ -151,6 +157,12 @@ class Party(models.Model):
                 condition=Q(status="recruiting"),
                 name="party_recruiting_deadline_idx",
             ),
+            # The reminder task: parties meeting within the hour, or met an hour ago.
+            models.Index(
+                fields=["meet_at"],
+                condition=Q(status__in=["closed", "completed"]),
+                name="party_meeting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -193,6 +205,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=MembershipRole.choices)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # "못 가게 됐어요": left after recruitment closed, in time; no penalty for this party.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     objects = MembershipQuerySet.as_manager()
 
@@ -212,6 +227,11 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
             ),
+            # A withdrawal is a way of leaving.
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(left_at__isnull=False),
+                name="membership_withdrawn_has_left",
+            ),
         ]
         indexes = [models.Index(fields=["user", "left_at"], name="membership_user_active_idx")]
 
@@ -221,3 +241,35 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
+
+
+class ReminderKind(models.TextChoices):
+    MEETING = "meeting", _("만나기 1시간 전")
+    ATTENDANCE = "attendance", _("만난 뒤 1시간: 누가 왔나요?")
+
+
+class PartyReminder(models.Model):
+    """One reminder sent: to one user, of one kind, for one meeting time. The unique
+    constraint makes it exactly once however many beat ticks or workers try at the same
+    time; a rescheduled meeting (another ``meet_at``) is reminded again."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    meet_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("알림 보낸 기록")
+        verbose_name_plural = _("알림 보낸 기록")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "user", "kind", "meet_at"], name="reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for {self.user_id} in {self.party_id}"

@@ -18,6 +18,8 @@ from parties.models import PartyStatus as S
 
 # From meet_at, how long the leader may mark members who did not come.
 PENALTY_WINDOW = timedelta(days=7)
+# Before meet_at, when withdrawing ("못 가게 됐어요") ends — unless the leader rescheduled.
+WITHDRAW_CUTOFF = timedelta(hours=3)
 
 Refusal = DomainError | None
 
@@ -69,6 +71,45 @@ def leave_refusal(party: Party, *, membership: Membership | None, status: str) -
         return Conflict("leader_cannot_leave", _("파티장은 나갈 수 없어요. 파티를 취소해 주세요."))
     if status != S.RECRUITING:
         return Conflict("party_not_recruiting", _("모집 중일 때만 나갈 수 있어요."))
+    return None
+
+
+def withdraw_deadline(party: Party) -> datetime:
+    """Until when a member may withdraw: 3 hours before the meeting, or, once the leader
+    moved the meeting, until the new meeting itself."""
+    if party.rescheduled_at is not None:
+        return party.meet_at
+    return party.meet_at - WITHDRAW_CUTOFF
+
+
+def withdraw_refusal(
+    party: Party, *, membership: Membership | None, status: str, now: datetime
+) -> Refusal:
+    if membership is None:
+        return PermissionDenied("not_a_member", _("참여하지 않은 파티예요."))
+    if membership.role == MembershipRole.LEADER:
+        return Conflict(
+            "leader_cannot_withdraw", _("파티장은 빠질 수 없어요. 파티를 취소해 주세요.")
+        )
+    if status == S.RECRUITING:
+        return Conflict("party_recruiting", _("모집 중에는 '나가기'로 빠질 수 있어요."))
+    if status != S.CLOSED:
+        return Conflict("party_not_closed", _("이미 끝난 파티예요."))
+    if now >= withdraw_deadline(party):
+        return Conflict(
+            "withdraw_too_late",
+            _("만나기 3시간 전까지만 빠질 수 있어요. 채팅으로 파티장에게 알려 주세요."),
+        )
+    return None
+
+
+def reschedule_refusal(party: Party, *, user_id: int | None, status: str, now: datetime) -> Refusal:
+    if refusal := leader_refusal(party, user_id):
+        return refusal
+    if status not in (S.RECRUITING, S.CLOSED):
+        return Conflict("party_not_reschedulable", _("이미 끝난 파티예요."))
+    if party.meet_at <= now:
+        return Conflict("meeting_started", _("만나는 시각이 지난 파티는 일정을 바꿀 수 없어요."))
     return None
 
 

@@ -232,7 +232,7 @@ def party_membership(*, party: Party, user: User | AnonymousUser) -> Membership 
     return party.memberships.active().filter(user=user).first()
 
 
-ACTIONS = ("join", "leave", "close", "cancel", "complete")
+ACTIONS = ("join", "leave", "close", "cancel", "complete", "withdraw", "reschedule")
 
 
 def party_available_actions(
@@ -260,6 +260,8 @@ def party_available_actions(
         "close": rules.close_refusal(party, user_id=user.pk, status=status),
         "cancel": rules.cancel_refusal(party, user_id=user.pk, status=status, now=now),
         "complete": rules.complete_refusal(party, user_id=user.pk, status=status, now=now),
+        "withdraw": rules.withdraw_refusal(party, membership=membership, status=status, now=now),
+        "reschedule": rules.reschedule_refusal(party, user_id=user.pk, status=status, now=now),
     }
 
 
@@ -376,6 +378,22 @@ def user_parties(*, user: User) -> dict[str, list[Party]]:
         "joined": [p for p in current if p.leader_id != user.pk],
         "past": list(parties.exclude(active).order_by("-meet_at", "-id")[:50]),
     }
+
+
+def party_withdrawals(*, party: Party) -> list[Membership]:
+    """Members who withdrew in time ("못 가게 됐어요"), with their reasons, in order."""
+    return list(
+        party.memberships.filter(withdrawn_at__isnull=False)
+        .select_related("user")
+        .order_by("withdrawn_at", "id")
+    )
+
+
+def user_withdrew(*, party_id: int, user_id: int) -> bool:
+    """Whether the user withdrew from the party in time ("못 가게 됐어요")."""
+    return Membership.objects.filter(
+        party_id=party_id, user_id=user_id, withdrawn_at__isnull=False
+    ).exists()
 
 
 def user_is_member(*, party_id: int, user_id: int) -> bool:

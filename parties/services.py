@@ -1,4 +1,5 @@
-"""Party writes: create, join, leave, close, cancel, complete, and settling overdue parties.
+"""Party writes: create, join, leave, withdraw, reschedule, close, cancel, complete, settling
+overdue parties, meeting reminders, and granting penalties.
 
 Every transition locks the party row (``parties.locks``), re-checks the rules on the locked
 row, writes, and emits its domain event, which leaves after commit (``common.events``).
@@ -8,7 +9,7 @@ Counters move with ``F()``; the constraints on Party and Membership are the last
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +18,21 @@ from accounts.models import User
 from catalog.models import Item
 from common.errors import Conflict, DomainError, NotFound
 from common.events import EventType, emit
+from common.params import clean_text
 from markets.models import Market
 from parties import rules
 from parties.locks import party_for_update
-from parties.models import MAX_CAPACITY, MIN_CAPACITY, Membership, MembershipRole, Party
+from parties.models import (
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    Membership,
+    MembershipRole,
+    Party,
+    PartyReminder,
+    ReminderKind,
+)
 from parties.models import PartyStatus as S
-from parties.selectors import party_get, user_is_member
+from parties.selectors import party_get, user_is_member, user_withdrew
 from penalties.models import Penalty, PenaltyReason
 from penalties.selectors import user_blocked_until
 from penalties.services import penalty_record
@@ -219,6 +229,186 @@ def party_leave(*, party_id: int, user: User) -> Party:
     return party
 
 
+WITHDRAW_REASON_MAX = 200
+MEETING_NOTE_MAX = 200
+
+
+def party_withdraw(*, party_id: int, user: User, reason: str) -> Party:
+    """ "못 가게 됐어요": a member (not the leader) leaves a closed party in time
+    (``rules.withdraw_refusal``), saying why. The seat frees but the party stays closed (the
+    leader decides to go on or cancel); the leader and members are told; the member leaves the
+    chat; no penalty can be given to them for this party."""
+    reason = clean_text(reason, code="invalid_reason").strip()
+    if not reason or len(reason) > WITHDRAW_REASON_MAX:
+        raise DomainError(
+            "invalid_reason",
+            _("빠지는 이유를 1자 이상 %(max)d자 이하로 적어 주세요.")
+            % {"max": WITHDRAW_REASON_MAX},
+            field="reason",
+        )
+    party_settle_if_overdue(party_id=party_id)
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        membership = party.memberships.active().filter(user=user).first()
+        now = timezone.now()
+        _raise(
+            rules.withdraw_refusal(
+                party, membership=membership, status=rules.effective_status(party, now), now=now
+            )
+        )
+        assert membership is not None  # withdraw_refusal refused a non-member
+        membership.left_at = membership.withdrawn_at = now
+        membership.withdraw_reason = reason
+        membership.save(update_fields=["left_at", "withdrawn_at", "withdraw_reason"])
+        Party.objects.filter(pk=party.pk).update(member_count=F("member_count") - 1)
+        party.refresh_from_db(fields=["member_count"])
+        emit(
+            EventType.PARTY_WITHDRAWN,
+            payload=_event_payload(
+                party, user_id=user.pk, member_ids=_active_member_ids(party), reason=reason
+            ),
+            actor_id=user.pk,
+        )
+    return party
+
+
+def party_reschedule(
+    *, party_id: int, user: User, meet_at: datetime | None = None, meeting_note: str | None = None
+) -> Party:
+    """The leader moves the meeting (and/or its spot note) before it starts. Members are told;
+    after a move of ``meet_at`` they may withdraw until the new meeting."""
+    now = timezone.now()
+    if meeting_note is not None:
+        meeting_note = clean_text(meeting_note, code="invalid_meeting_note").strip()
+        if len(meeting_note) > MEETING_NOTE_MAX:
+            raise DomainError(
+                "invalid_meeting_note",
+                _("만나는 곳 메모는 %(max)d자까지예요.") % {"max": MEETING_NOTE_MAX},
+                field="meeting_note",
+            )
+    if meet_at is not None:
+        if meet_at <= now:
+            raise DomainError(
+                "meet_at_in_past", _("만나는 시각은 지금 이후여야 해요."), field="meet_at"
+            )
+        if meet_at > now + MAX_MEET_AHEAD:
+            raise DomainError(
+                "meet_at_too_far", _("만나는 시각은 30일 이내로 정해 주세요."), field="meet_at"
+            )
+    if meet_at is None and meeting_note is None:
+        raise DomainError("nothing_to_change", _("바꿀 내용을 보내 주세요."))
+    party_settle_if_overdue(party_id=party_id)
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        _raise(rules.leader_refusal(party, user.pk))
+        _raise(
+            rules.reschedule_refusal(
+                party, user_id=user.pk, status=rules.effective_status(party, now), now=now
+            )
+        )
+        fields = ["updated_at"]
+        if meet_at is not None and meet_at != party.meet_at:
+            if meet_at < party.recruit_until:
+                raise DomainError(
+                    "meet_before_recruit_until",
+                    _("만나는 시각은 모집 마감 시각 이후여야 해요."),
+                    field="meet_at",
+                )
+            party.meet_at, party.rescheduled_at = meet_at, now
+            fields += ["meet_at", "rescheduled_at"]
+        if meeting_note is not None and meeting_note != party.meeting_note:
+            party.meeting_note = meeting_note
+            fields.append("meeting_note")
+        if len(fields) == 1:
+            return party  # the same as before: nothing to tell anyone
+        party.save(update_fields=fields)
+        emit(
+            EventType.PARTY_RESCHEDULED,
+            payload=_event_payload(
+                party,
+                member_ids=_active_member_ids(party),
+                meet_at=party.meet_at.isoformat(),
+                meeting_note=party.meeting_note,
+            ),
+            actor_id=user.pk,
+        )
+    return party
+
+
+# A reminder goes 1 hour before the meeting (to every member, the leader too) and 1 hour after
+# it (to the leader: "who came?"). A beat that was down catches up within these windows.
+MEETING_REMINDER_AHEAD = timedelta(hours=1)
+ATTENDANCE_REMINDER_AFTER = timedelta(hours=1)
+ATTENDANCE_REMINDER_CATCH_UP = timedelta(days=1)
+
+
+def _remind(party: Party, kind: str, user_ids: list[int]) -> list[int]:
+    """Record a reminder of ``kind`` for each user for this meeting time; returns the users
+    recorded now. The unique constraint ``reminder_once`` decides, in one statement: of
+    concurrent tries one inserts, the others wait for its commit and skip the rows (ON
+    CONFLICT DO NOTHING). Hand-written SQL because the ORM's ``bulk_create(ignore_conflicts=
+    True)`` cannot say which rows it inserted, and that is who must be told."""
+    if not user_ids:
+        return []
+    table = connection.ops.quote_name(PartyReminder._meta.db_table)
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(user_ids))
+    now = timezone.now()
+    params: list[Any] = []
+    for user_id in user_ids:
+        params += [party.pk, user_id, kind, party.meet_at, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (party_id, user_id, kind, meet_at, created_at) VALUES {rows} "
+            "ON CONFLICT DO NOTHING RETURNING user_id",
+            params,
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def party_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
+    """The beat's reminders (every minute): each member of a closed party meeting within the
+    hour, once per meeting time; each leader an hour after the meeting, the "who came?"
+    checklist. Exactly once per (party, user, kind, meet_at), however many ticks or workers
+    run at the same time (``_remind``). Returns how many reminders went out."""
+    now = now or timezone.now()
+    sent = {ReminderKind.MEETING.value: 0, ReminderKind.ATTENDANCE.value: 0}
+    meeting_soon = Party.objects.filter(
+        status=S.CLOSED, meet_at__gt=now, meet_at__lte=now + MEETING_REMINDER_AHEAD
+    )
+    for party_id in meeting_soon.values_list("pk", flat=True):
+        with transaction.atomic():
+            party = party_for_update(party_id=party_id)
+            if party.status != S.CLOSED or not now < party.meet_at <= now + MEETING_REMINDER_AHEAD:
+                continue  # cancelled or moved meanwhile
+            told = _remind(party, ReminderKind.MEETING, _active_member_ids(party))
+            if told:
+                emit(
+                    EventType.MEETING_REMINDER,
+                    payload=_event_payload(
+                        party, member_ids=told, meet_at=party.meet_at.isoformat()
+                    ),
+                )
+            sent[ReminderKind.MEETING] += len(told)
+    met_an_hour_ago = Party.objects.filter(
+        status__in=[S.CLOSED, S.COMPLETED],
+        meet_at__lte=now - ATTENDANCE_REMINDER_AFTER,
+        meet_at__gt=now - ATTENDANCE_REMINDER_AFTER - ATTENDANCE_REMINDER_CATCH_UP,
+        member_count__gte=2,  # a leader alone has no one to mark
+    )
+    for party_id in met_an_hour_ago.values_list("pk", flat=True):
+        with transaction.atomic():
+            party = party_for_update(party_id=party_id)
+            if party.status == S.CANCELLED:
+                continue
+            if _remind(party, ReminderKind.ATTENDANCE, [party.leader_id]):
+                emit(
+                    EventType.ATTENDANCE_REMINDER,
+                    payload=_event_payload(party, meet_at=party.meet_at.isoformat()),
+                )
+                sent[ReminderKind.ATTENDANCE] += 1
+    return sent
+
+
 def party_close(*, party_id: int, user: User) -> Party:
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
@@ -338,6 +528,10 @@ def party_penalty_grant(
     party = party_get(party_id=party_id)
     if party.leader_id == leader.pk and user_id == leader.pk:
         raise DomainError("penalty_self", _("자기 자신에게는 페널티를 줄 수 없어요."))
+    if party.leader_id == leader.pk and user_withdrew(party_id=party_id, user_id=user_id):
+        raise Conflict(
+            "member_withdrew", _("제때 빠지겠다고 알린 멤버에게는 페널티를 줄 수 없어요.")
+        )
     if party.leader_id == leader.pk and not user_is_member(party_id=party_id, user_id=user_id):
         raise DomainError("not_a_member", _("이 파티의 멤버에게만 페널티를 줄 수 있어요."))
     _raise(rules.penalty_window_refusal(party, user_id=leader.pk, now=timezone.now()))

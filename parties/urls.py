@@ -9,6 +9,8 @@ urlpatterns = [
     path("mine/", views.my_parties_page, name="mine"),
     path("<id:party_id>/", views.party_detail_page, name="detail"),
     path("<id:party_id>/attendance/", views.party_attendance_submit, name="attendance"),
+    path("<id:party_id>/withdraw/", views.party_withdraw_submit, name="withdraw"),
+    path("<id:party_id>/edit/", views.party_reschedule_page, name="reschedule"),
     re_path(
         r"^(?P<party_id>[1-9][0-9]{0,17})/(?P<action>join|leave|close|cancel|complete)/$",
         views.party_action,
@@ -22,6 +24,9 @@ api_urlpatterns = [
     path("parties/<id:party_id>", api.PartyDetailApi.as_view(), name="api-party"),
     path("parties/<id:party_id>/join", api.PartyJoinApi.as_view(), name="api-party-join"),
     path("parties/<id:party_id>/leave", api.PartyLeaveApi.as_view(), name="api-party-leave"),
+    path(
+        "parties/<id:party_id>/withdraw", api.PartyWithdrawApi.as_view(), name="api-party-withdraw"
+    ),
     path("parties/<id:party_id>/close", api.PartyCloseApi.as_view(), name="api-party-close"),
     path("parties/<id:party_id>/cancel", api.PartyCancelApi.as_view(), name="api-party-cancel"),
     path(

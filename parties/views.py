@@ -21,12 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from accounts.selectors import user_get
 from catalog.selectors import item_get
+from common.confirm import confirmation_page
 from common.errors import DomainError, NotFound
 from common.geo import DEFAULT_RADIUS_KM
 from common.params import MAX_ID, Point, ascii_int
 from markets.selectors import market_get, market_list
-from parties import services
-from parties.forms import PartyCreateForm
+from parties import rules, services
+from parties.forms import PartyCreateForm, PartyRescheduleForm
 from parties.models import MembershipRole, Party, PartyStatus, share_price
 from parties.selectors import (
     party_attendance,
@@ -34,11 +35,13 @@ from parties.selectors import (
     party_get,
     party_members,
     party_membership,
+    party_withdrawals,
     user_parties,
     user_standing,
     user_standings,
 )
 from penalties.models import PenaltyReason
+from penalties.selectors import user_blocked_until
 
 NEAR_HOME_KM = DEFAULT_RADIUS_KM
 
@@ -83,12 +86,35 @@ ACTION_BUTTONS = (
 )
 
 
+# Refusals shown as a disabled button with their reason (and end date), not hidden: the
+# user should know why they cannot join rather than find no button.
+SHOWN_REFUSALS = {"penalty_blocked", "account_suspended"}
+# Actions that cannot be undone ask first (common/confirm.py; the dialog in confirm.js).
+CONFIRM = {
+    "cancel": (
+        gettext_lazy("파티를 취소할까요?"),
+        gettext_lazy("멤버 모두에게 알림이 가고 채팅방이 닫혀요. 되돌릴 수 없어요."),
+        gettext_lazy("네, 취소할게요"),
+    ),
+}
+
+
 def _buttons(available: dict) -> list[dict]:
-    return [
-        {"action": action, "label": label, "style": style}
-        for action, label, style in ACTION_BUTTONS
-        if available[action] is None
-    ]
+    buttons = []
+    for action, label, style in ACTION_BUTTONS:
+        refusal = available[action]
+        if refusal is None or refusal.code in SHOWN_REFUSALS:
+            confirm = CONFIRM.get(action)
+            buttons.append(
+                {
+                    "action": action,
+                    "label": label,
+                    "style": style,
+                    "refusal": refusal,
+                    "confirm": confirm,
+                }
+            )
+    return buttons
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -107,6 +133,9 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
     standings = user_standings(users=[m.user for m in members])
     for member in members:
         member.standing = standings[member.user_id]
+    available = party_available_actions(
+        party=party, user=request.user, membership=membership, now=now
+    )
     return render(
         request,
         "parties/detail.html",
@@ -117,11 +146,12 @@ def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
             "membership": membership,
             "is_member": membership is not None,
             "is_leader": is_leader,
-            "actions": _buttons(
-                party_available_actions(
-                    party=party, user=request.user, membership=membership, now=now
-                )
-            ),
+            "actions": _buttons(available),
+            "can_withdraw": available["withdraw"] is None,
+            "withdraw_until": rules.withdraw_deadline(party),
+            "can_reschedule": available["reschedule"] is None,
+            # Who withdrew in time, and why: the leader and members plan with it.
+            "withdrawals": party_withdrawals(party=party) if membership else [],
             "can_join_anonymously": not request.user.is_authenticated and party.is_open,
         },
     )
@@ -144,6 +174,17 @@ def party_action(request: HttpRequest, party_id: str, action: str) -> HttpRespon
     detail_url = reverse("parties:detail", args=[pk])
     if not request.user.is_authenticated:
         return redirect_to_login(detail_url)
+    if action in CONFIRM:
+        question, detail, label = CONFIRM[action]
+        page = confirmation_page(
+            request,
+            question=str(question),
+            detail=str(detail),
+            confirm_label=str(label),
+            cancel_url=detail_url,
+        )
+        if page is not None:
+            return page
     service, success_message = ACTIONS[action]
     try:
         party = service(party_id=pk, user=request.user)
@@ -218,6 +259,10 @@ def _initial(request: HttpRequest) -> dict:
 @require_http_methods(["GET", "POST"])
 def party_create_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # @login_required
+    # A blocked user is told why and until when before filling anything in.
+    refusal = rules.blocked_refusal(user_blocked_until(user_id=user.pk))
+    if refusal is not None:
+        return render(request, "parties/create.html", {"refusal": refusal}, status=403)
     if request.method == "POST":
         form = PartyCreateForm(request.POST)
         if form.is_valid():
@@ -265,6 +310,18 @@ def party_attendance_submit(request: HttpRequest, party_id: int) -> HttpResponse
     """The checklist's submit: one penalty per member marked as not having come."""
     leader = cast(User, request.user)  # @login_required
     detail_url = reverse("parties:detail", args=[party_id])
+    if request.POST.getlist("absent"):
+        page = confirmation_page(
+            request,
+            question=_("표시한 멤버에게 페널티를 줄까요?"),
+            detail=_(
+                "페널티는 그 멤버의 프로필에 90일 동안 보여요. 멤버는 이의를 신청할 수 있어요."
+            ),
+            confirm_label=_("네, 페널티를 줄게요"),
+            cancel_url=detail_url,
+        )
+        if page is not None:
+            return page
     marked = []
     for raw in request.POST.getlist("absent"):
         user_id = ascii_int(raw)
@@ -290,6 +347,70 @@ def party_attendance_submit(request: HttpRequest, party_id: int) -> HttpResponse
     if granted:
         messages.success(request, _("%(n)d명에게 페널티를 줬어요. 알림이 가요.") % {"n": granted})
     return redirect(detail_url)
+
+
+@require_POST
+@login_required
+def party_withdraw_submit(request: HttpRequest, party_id: int) -> HttpResponse:
+    """ "못 가게 됐어요" from the party page (asks first; works without JavaScript)."""
+    detail_url = reverse("parties:detail", args=[party_id])
+    page = confirmation_page(
+        request,
+        question=_("이 파티에서 빠질까요?"),
+        detail=_("파티장과 멤버에게 알림이 가고 채팅방에서 나가요. 다시 들어올 수 없어요."),
+        confirm_label=_("네, 빠질게요"),
+        cancel_url=detail_url,
+    )
+    if page is not None:
+        return page
+    try:
+        services.party_withdraw(
+            party_id=party_id, user=cast(User, request.user), reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("파티에서 빠졌어요. 파티장과 멤버에게 알렸어요."))
+    return redirect(detail_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_reschedule_page(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The leader moves the meeting or edits the spot note; members are told."""
+    party = party_get(party_id=party_id)
+    user = cast(User, request.user)  # @login_required
+    refusal = rules.leader_refusal(party, user.pk) or rules.reschedule_refusal(
+        party,
+        user_id=user.pk,
+        status=rules.effective_status(party, timezone.now()),
+        now=timezone.now(),
+    )
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return redirect("parties:detail", party_id=party.pk)
+    if request.method == "POST":
+        form = PartyRescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.party_reschedule(party_id=party.pk, user=user, **form.cleaned_data)
+            except NotFound:
+                raise
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("일정을 바꿨어요. 멤버에게 알림이 가요."))
+                return redirect("parties:detail", party_id=party.pk)
+    else:
+        form = PartyRescheduleForm(
+            initial={
+                "meet_at": timezone.localtime(party.meet_at),
+                "meeting_note": party.meeting_note,
+            }
+        )
+    return render(request, "parties/reschedule.html", {"party": party, "form": form})
 
 
 def profile_page(request: HttpRequest, user_id: int) -> HttpResponse:

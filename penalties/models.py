@@ -69,3 +69,60 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ party {self.party_id} ({self.reason})"
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("검토 중")
+    UPHELD = "upheld", _("유지")
+    REVOKED = "revoked", _("취소")
+
+
+class PenaltyAppeal(models.Model):
+    """The penalised member's side, once per penalty (the one-to-one is the last guard), and
+    an admin's decision on it."""
+
+    penalty = models.OneToOneField(
+        Penalty, on_delete=models.CASCADE, related_name="appeal", verbose_name=_("페널티")
+    )
+    reason = models.CharField(_("이의 내용"), max_length=1000)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("결정 시각"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("결정한 관리자"),
+    )
+    decision_note = models.CharField(_("결정 메모"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("페널티 이의 신청")
+        verbose_name_plural = _("페널티 이의 신청")
+        ordering = ["created_at", "id"]  # the queue: oldest first
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"
+            ),
+            # Decided exactly when no longer pending.
+            models.CheckConstraint(
+                condition=Q(status=AppealStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=AppealStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="appeal_decided_when_not_pending",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="appeal_reason_not_empty"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status=AppealStatus.PENDING),
+                name="appeal_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal on penalty {self.penalty_id} ({self.status})"

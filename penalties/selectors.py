@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from penalties import cache as count_cache
 from penalties.cache import Tally
-from penalties.models import Penalty
+from penalties.models import Penalty, PenaltyAppeal
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def user_penalty_standing(*, user_id: int) -> PenaltyStanding:
 def penalties_received(*, user_id: int) -> list[Penalty]:
     return list(
         Penalty.objects.filter(user_id=user_id)
-        .select_related("party", "given_by")
+        .select_related("party", "given_by", "appeal")
         .order_by("-created_at", "-id")
     )
 
@@ -122,3 +122,11 @@ def penalties_received(*, user_id: int) -> list[Penalty]:
 def penalties_in_party(*, party_id: int) -> dict[int, Penalty]:
     """The party's penalties by member id."""
     return {p.user_id: p for p in Penalty.objects.filter(party_id=party_id).active()}
+
+
+def appeal_of(penalty: Penalty) -> PenaltyAppeal | None:
+    """The penalty's appeal, if the member made one (read with ``select_related("appeal")``)."""
+    try:
+        return penalty.appeal
+    except PenaltyAppeal.DoesNotExist:
+        return None

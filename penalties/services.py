@@ -1,17 +1,25 @@
 """Penalty writes: record one a leader gave (the party's rules are judged by the caller,
-``parties.services.party_penalty_grant``); an admin revokes."""
+``parties.services.party_penalty_grant``); the member appeals it once; an admin upholds or
+revokes."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, DomainError, NotFound
 from common.events import EventType, emit
+from common.params import clean_text
 from penalties import cache as count_cache
-from penalties.models import Penalty
+from penalties import rules
+from penalties.models import AppealStatus, Penalty, PenaltyAppeal
 from penalties.selectors import count_from_database
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+APPEAL_REASON_MAX = 1000
 
 
 def penalty_count_recount(*, user_id: int) -> int:
@@ -57,13 +65,33 @@ def penalty_record(
     return penalty
 
 
+def _lock_penalty(penalty_id: int) -> Penalty:
+    """The one place a penalty row is locked (revoking it, appealing it)."""
+    # of=self: the party row (joined for its title) is not locked with it.
+    penalty = (
+        Penalty.objects.select_for_update(of=("self",))
+        .select_related("party")
+        .filter(pk=penalty_id)
+        .first()
+    )
+    if penalty is None:
+        raise NotFound("penalty_not_found", _("페널티를 찾을 수 없어요."))
+    return penalty
+
+
+def _lock_appeal(appeal_id: int) -> PenaltyAppeal:
+    """The one place an appeal row is locked (deciding it)."""
+    appeal = PenaltyAppeal.objects.select_for_update().filter(pk=appeal_id).first()
+    if appeal is None:
+        raise NotFound("appeal_not_found", _("이의 신청을 찾을 수 없어요."))
+    return appeal
+
+
 def penalty_revoke(*, penalty_id: int) -> Penalty:
     """An admin takes a penalty back: it stops counting (``penalty.revoked``'s reactions
-    recount the member's cached count)."""
+    recount the member's cached count; a live handler forgets it right after the commit)."""
     with transaction.atomic():
-        penalty = Penalty.objects.select_for_update().filter(pk=penalty_id).first()
-        if penalty is None:
-            raise NotFound("penalty_not_found", _("페널티를 찾을 수 없어요."))
+        penalty = _lock_penalty(penalty_id)
         if penalty.revoked_at is None:
             penalty.revoked_at = timezone.now()
             penalty.save(update_fields=["revoked_at"])
@@ -76,3 +104,74 @@ def penalty_revoke(*, penalty_id: int) -> Penalty:
                 },
             )
     return penalty
+
+
+def _appeal_payload(penalty: Penalty, appeal: PenaltyAppeal) -> dict[str, Any]:
+    return {
+        "party_id": penalty.party_id,
+        "title": penalty.party.title,
+        "user_id": penalty.user_id,
+        "leader_id": penalty.given_by_id,
+        "penalty_id": penalty.pk,
+        "appeal_id": appeal.pk,
+    }
+
+
+def penalty_appeal(*, penalty_id: int, user: "User", reason: str) -> PenaltyAppeal:
+    """The penalised member's side: once per penalty, within ``rules.APPEAL_WINDOW`` of it,
+    not on a revoked one. The penalty row is locked, so of concurrent appeals one is stored
+    and the others see it (the one-to-one constraint is the last guard)."""
+    reason = clean_text(reason, code="invalid_reason").strip()
+    if not reason or len(reason) > APPEAL_REASON_MAX:
+        raise DomainError(
+            "invalid_reason",
+            _("이의 내용을 1자 이상 %(max)d자 이하로 적어 주세요.") % {"max": APPEAL_REASON_MAX},
+            field="reason",
+        )
+    with transaction.atomic():
+        penalty = _lock_penalty(penalty_id)
+        refusal = rules.appeal_refusal(
+            penalty,
+            user_id=user.pk,
+            has_appeal=PenaltyAppeal.objects.filter(penalty=penalty).exists(),
+            now=timezone.now(),
+        )
+        if refusal is not None:
+            raise refusal
+        try:
+            with transaction.atomic():
+                appeal = PenaltyAppeal.objects.create(penalty=penalty, reason=reason)
+        except IntegrityError:  # unreachable while the lock is held; the constraint guards
+            refusal = rules.appeal_refusal(
+                penalty, user_id=user.pk, has_appeal=True, now=timezone.now()
+            )
+            assert refusal is not None  # has_appeal refuses
+            raise refusal from None
+        emit(EventType.PENALTY_APPEALED, payload=_appeal_payload(penalty, appeal), actor_id=user.pk)
+    return appeal
+
+
+def penalty_appeal_decide(
+    *, appeal_id: int, admin: "User", revoke: bool, note: str = ""
+) -> PenaltyAppeal:
+    """An admin decides a pending appeal: uphold (the penalty stays) or revoke it (it stops
+    counting at once). Both the member and the leader are notified (``kinds.KINDS``)."""
+    note = clean_text(note, code="invalid_note").strip()[:500]
+    with transaction.atomic():
+        appeal = _lock_appeal(appeal_id)
+        if appeal.status != AppealStatus.PENDING:
+            raise Conflict("appeal_decided", _("이미 결정된 이의 신청이에요."))
+        penalty = penalty_revoke(penalty_id=appeal.penalty_id) if revoke else None
+        if penalty is None:
+            penalty = Penalty.objects.select_related("party").get(pk=appeal.penalty_id)
+        appeal.status = AppealStatus.REVOKED if revoke else AppealStatus.UPHELD
+        appeal.decided_at = timezone.now()
+        appeal.decided_by = admin
+        appeal.decision_note = note
+        appeal.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        emit(
+            EventType.PENALTY_APPEAL_REVOKED if revoke else EventType.PENALTY_APPEAL_UPHELD,
+            payload=_appeal_payload(penalty, appeal),
+            actor_id=admin.pk,
+        )
+    return appeal

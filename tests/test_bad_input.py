@@ -135,6 +135,7 @@ ENDPOINTS: dict[str, tuple[str, ...]] = {
     "/parties/new/": ("market", "item"),
     "/parties/mine/": (),
     "/parties/1/": (),
+    "/parties/1/comments/1/delete/": (),
     "/notifications/": ("unread", "page"),
     "/notifications/favorites/": (),
     "/penalties/mine/": (),
@@ -153,6 +154,7 @@ ENDPOINTS: dict[str, tuple[str, ...]] = {
     "/api/v1/notifications": ("unread", "page", "page_size"),
     "/api/v1/parties/1": (),
     "/api/v1/parties/1/messages": ("before_id", "limit"),
+    "/api/v1/parties/1/comments": ("page", "page_size"),
     "/api/v1/parties/nearby": (
         *("lat", "lng", "radius_km", "q", "item", "category"),
         *("page", "page_size"),

@@ -29,6 +29,10 @@ def test_leader_marks_a_no_show_and_the_count_shows_on_the_profile(browser_page,
     expect(checklist.get_by_test_id("attendance-row")).to_have_count(2)  # not the leader
     checklist.get_by_test_id(f"absent-{no_show.id}").check()
     checklist.get_by_test_id("attendance-submit").click()
+    dialog = page.get_by_test_id("confirm-dialog")  # asks first
+    expect(dialog).to_contain_text("표시한 멤버에게 페널티를 줄까요?")
+    assert not Penalty.objects.exists()
+    dialog.get_by_test_id("confirm-dialog-yes").click()
 
     expect(page.get_by_text("1명에게 페널티를 줬어요")).to_be_visible()
     marked = page.get_by_test_id("attendance-marked")

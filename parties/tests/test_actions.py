@@ -24,6 +24,8 @@ SERVICES = {
     "close": services.party_close,
     "cancel": services.party_cancel,
     "complete": services.party_complete,
+    "withdraw": lambda **kw: services.party_withdraw(**kw, reason="일이 생겼어요"),
+    "reschedule": lambda **kw: services.party_reschedule(**kw, meeting_note="정문 앞"),
 }
 
 

@@ -198,7 +198,10 @@ def test_leave_close_cancel_and_complete_actions(client, party, leader):
     assert snapshot(party)[0] == "completed"
 
     other = make_party(leader=leader)
-    response = client.post(action_url(other, "cancel"), follow=True)
+    asked = client.post(action_url(other, "cancel"))
+    assert 'data-testid="confirm-page"' in asked.content.decode()  # asks first (no JS)
+    assert snapshot(other)[0] == "recruiting"
+    response = client.post(action_url(other, "cancel"), {"confirmed": "1"}, follow=True)
     assert flash(response) == ["파티를 취소했어요."]
     assert snapshot(other)[0] == "cancelled"
     assert buttons(response) == []

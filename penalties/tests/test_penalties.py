@@ -227,10 +227,12 @@ def test_leader_sees_the_checklist_after_the_meeting_and_marks_a_no_show(client,
     client.force_login(leader)
     page = client.get(reverse("parties:detail", args=[party.id])).content.decode()
     assert "누가 왔나요?" in page and "안온사람" in page
+    marked = {"absent": [str(member.id)], f"reason_{member.id}": "late"}
+    asked = client.post(reverse("parties:attendance", args=[party.id]), marked)
+    assert 'data-testid="confirm-page"' in asked.content.decode()  # asks first (no JS)
+    assert not Penalty.objects.exists()
     response = client.post(
-        reverse("parties:attendance", args=[party.id]),
-        {"absent": [str(member.id)], f"reason_{member.id}": "late"},
-        follow=True,
+        reverse("parties:attendance", args=[party.id]), {**marked, "confirmed": "1"}, follow=True
     )
     assert "1명에게 페널티를 줬어요" in response.content.decode()
     assert Penalty.objects.get().reason == "late"
@@ -252,7 +254,7 @@ def test_attendance_post_by_a_member_is_refused_and_writes_nothing(client, met_p
     client.force_login(met_party["other"])
     response = client.post(
         reverse("parties:attendance", args=[met_party["party"].id]),
-        {"absent": [str(met_party["member"].id)]},
+        {"absent": [str(met_party["member"].id)], "confirmed": "1"},
         follow=True,
     )
     assert "파티장만" in response.content.decode()

@@ -1,4 +1,4 @@
-"""50 identical grants at the same moment, over real HTTP, on PostgreSQL with the Redis lock:
+"""50 identical grants at the same moment, over real HTTP, on PostgreSQL with the Redis cache:
 exactly one penalty, the count moves by one, 49 conflicts."""
 
 import os
@@ -29,7 +29,7 @@ def test_fifty_concurrent_identical_grants_count_once():
     from django.db import connection
 
     assert connection.vendor == "postgresql"
-    assert hasattr(cache, "lock"), "the grant lock must be Redis here (set REDIS_URL)"
+    assert hasattr(cache, "delete_pattern"), "the count cache must be Redis here (set REDIS_URL)"
     party = make_party(capacity=3)
     member = UserFactory()
     party_join(party_id=party.id, user=member)
@@ -55,5 +55,7 @@ def test_fifty_concurrent_identical_grants_count_once():
     assert {code for status, code in results if status == 409} == {"penalty_exists"}
     assert Penalty.objects.filter(party=party, user=member).count() == 1
     assert OutboxEvent.objects.filter(type="penalty.received").count() == 1
-    assert cache.get(count_key(member.id)) == (1, 1)
+    # The stale (0, 0) cached before the storm is gone: recounted, or (when the cache breaker
+    # skipped the write on a loaded machine) absent, so the next read counts in the database.
+    assert cache.get(count_key(member.id)) in (None, (1, 1))
     assert user_penalty_count(user_id=member.id) == 1
