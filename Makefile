@@ -22,7 +22,11 @@ run: setup migrate seed
 		GONGGU_EMBEDDED_BEAT=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT); \
 	fi
 
+# A test run's cache and channel-layer keys are its own: runs (and a `make run` site) that
+# share one Redis server never read or clear each other's keys.
 test: setup
+	CACHE_KEY_PREFIX=$${CACHE_KEY_PREFIX:-gonggu-test-$$$$} \
+	CHANNEL_LAYER_PREFIX=$${CHANNEL_LAYER_PREFIX:-gonggu-test-$$$$} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.installed

@@ -12,6 +12,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView
 
 from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
 from accounts.models import User
+from accounts.selectors import login_refusal_for
 from accounts.services import (
     auth_logout,
     auth_token_refresh,
@@ -102,7 +103,13 @@ class TokenApi(TokenObtainPairView):
     @extend_schema(
         operation_id="auth_token",
         tags=["auth"],
-        responses={200: TokenPairOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 429: ERROR_SCHEMA},
+        responses={
+            200: TokenPairOutput,
+            400: ERROR_SCHEMA,
+            401: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+            429: ERROR_SCHEMA,
+        },
     )
     def post(self, request, *args, **kwargs):
         try:
@@ -110,6 +117,12 @@ class TokenApi(TokenObtainPairView):
         except AuthenticationFailed:
             if was_locked_out(request):
                 raise lockout_error(request) from None
+            refusal = login_refusal_for(
+                email=str(request.data.get("email") or ""),
+                password=str(request.data.get("password") or ""),
+            )
+            if refusal is not None:
+                raise refusal from None
             raise
 
 

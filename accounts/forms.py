@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import login_refusal_for
+
 
 class SignupForm(forms.Form):
     email = forms.EmailField(label=_("이메일"), max_length=254)
@@ -31,6 +33,16 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("이메일 또는 비밀번호가 맞지 않아요."),
         "inactive": _("사용이 중지된 계정이에요."),
     }
+
+    def get_invalid_login_error(self):
+        """A suspended resident who typed the right password is told they are suspended."""
+        refusal = login_refusal_for(
+            email=self.cleaned_data.get("username") or "",
+            password=self.cleaned_data.get("password") or "",
+        )
+        if refusal is not None:
+            return forms.ValidationError(refusal.message, code=refusal.code)
+        return super().get_invalid_login_error()
 
 
 class HomeForm(forms.Form):

@@ -48,9 +48,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     sido = models.CharField(_("시도"), max_length=20, blank=True)
     sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
 
+    # False while suspended (``accounts.services.user_suspend``): Django's backends, the JWT
+    # authentication and the WebSocket/SSE token check all refuse inactive users.
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    suspended_at = models.DateTimeField(_("이용 정지 시각"), null=True, blank=True)
+    suspension_reason = models.CharField(
+        _("이용 정지 사유"), max_length=300, blank=True, default="", db_default=""
+    )
 
     objects = UserManager()
 
@@ -71,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                     & models.Q(lng__gte=KOREA_LNG_RANGE[0], lng__lte=KOREA_LNG_RANGE[1])
                 ),
                 name="user_home_in_korea",
+            ),
+            # A suspended account is inactive (it may be inactive for other reasons too).
+            models.CheckConstraint(
+                condition=models.Q(suspended_at__isnull=True) | models.Q(is_active=False),
+                name="user_suspended_is_inactive",
             ),
         ]
 

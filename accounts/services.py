@@ -1,4 +1,5 @@
-"""Account writes: signup, profile and password changes, refresh tokens (rotate, revoke)."""
+"""Account writes: signup, profile and password changes, refresh tokens (rotate, revoke),
+suspension."""
 
 import re
 from typing import cast
@@ -7,14 +8,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
-from common.errors import DomainError
+from common.errors import DomainError, NotFound
+from common.events import EventType, emit
 from common.geo import in_korea
+from common.params import clean_text
 from markets.geocoding import get_geocoder
 
 NICKNAME_RE = re.compile(r"^[0-9A-Za-z가-힣_]{2,20}$")
@@ -225,3 +229,35 @@ def auth_tokens_revoke_all(*, user_id: int) -> int:
         [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
     )
     return len(revoked)
+
+
+def user_suspend(*, user_id: int, reason: str) -> User:
+    """An admin suspends a resident: they cannot log in or connect from now on. The account
+    turns inactive (sessions stop authenticating at once, access tokens are refused), every
+    refresh token is revoked, and ``user.suspended``'s reactions end their open WebSocket and
+    SSE connections within seconds. Idempotent."""
+    reason = clean_text(reason, code="invalid_reason").strip()[:300]
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("user_not_found", _("회원을 찾을 수 없어요."))
+        if user.suspended_at is None:
+            user.suspended_at = timezone.now()
+            user.suspension_reason = reason
+            user.is_active = False
+            user.save(update_fields=["suspended_at", "suspension_reason", "is_active"])
+        auth_tokens_revoke_all(user_id=user.pk)
+        emit(EventType.USER_SUSPENDED, payload={"user_id": user.pk})
+    return user
+
+
+def user_unsuspend(*, user_id: int) -> User:
+    """Lift a suspension: the resident may log in again (old tokens stay revoked)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("user_not_found", _("회원을 찾을 수 없어요."))
+        if user.suspended_at is not None:
+            user.suspended_at, user.suspension_reason, user.is_active = None, "", True
+            user.save(update_fields=["suspended_at", "suspension_reason", "is_active"])
+    return user

@@ -27,6 +27,7 @@ from chat.auth import bearer_token, user_for_token
 from chat.hub import chat_hub
 from chat.selectors import chat_access_check
 from chat.services import MessageDraft
+from common.connections import account_hub
 from common.errors import DomainError
 from common.hub import HubUnavailable
 from common.transport import SCOPE_KEY as SERVER_SEND
@@ -99,6 +100,7 @@ class StompConsumer(AsyncWebsocketConsumer):
         self.max_pending_output = limits["max_pending_output_bytes"]
         self.last_received = time.monotonic()
         self.heartbeat_tasks: list[asyncio.Task] = []
+        self.account_registered = False
         await self.accept(subprotocol=chosen)
 
     async def disconnect(self, code) -> None:
@@ -109,6 +111,8 @@ class StompConsumer(AsyncWebsocketConsumer):
         while subscriptions:
             sub_id, party_id = subscriptions.popitem()
             await chat_hub().remove(party_id, (self, sub_id))
+        if getattr(self, "account_registered", False):
+            await account_hub().remove(cast(User, self.user).pk, self)
 
     # --- inbound ------------------------------------------------------------------------
 
@@ -179,6 +183,11 @@ class StompConsumer(AsyncWebsocketConsumer):
             frame.header("heart-beat"), limits["heartbeat_ms"], limits["heartbeat_ms"]
         )
         self.stomp_connected = True
+        # So that suspending the account ends this connection (common.connections). With
+        # Redis unreachable the connection still works (sending stores messages) and keeps
+        # trying to register in the background; meanwhile a suspended user's frames are
+        # refused anyway (chat access requires an active account).
+        self.heartbeat_tasks.append(asyncio.create_task(self._register_account()))
         await self.send_frame(
             stomp.connected(version, (sends_every, expects_every), SERVER_NAME, self.session_id)
         )
@@ -254,6 +263,25 @@ class StompConsumer(AsyncWebsocketConsumer):
             "실시간 연결이 잠시 끊겼어요. 다시 연결해서 놓친 메시지를 불러올게요",
             code="delivery_interrupted",
         )
+
+    async def _register_account(self) -> None:
+        delay = 0.5
+        while not self.closing:
+            try:
+                await account_hub().add(cast(User, self.user).pk, self)
+            except HubUnavailable:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            if self.closing:  # closed while registering: undo
+                await account_hub().remove(cast(User, self.user).pk, self)
+            else:
+                self.account_registered = True
+            return
+
+    async def account_ended(self) -> None:
+        """The account was suspended: this connection ends now."""
+        await self.fail("이용이 정지된 계정이에요", code="account_suspended")
 
     async def room_closed(self) -> None:
         """The party was cancelled: its room takes no more messages."""

@@ -44,6 +44,8 @@ class ChatMessage(models.Model):
     type = models.CharField(max_length=8, choices=MessageType.choices, default=MessageType.CHAT)
     content = models.TextField(max_length=MAX_MESSAGE_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
+    # Hidden by a moderator (a report): gone from the history residents read; kept.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("채팅 메시지")

@@ -6,7 +6,7 @@ from accounts.models import User
 from chat.models import ChatMessage, ChatRoom
 from common.errors import Conflict, NotFound, PermissionDenied
 from parties.models import Party
-from parties.selectors import user_is_member
+from parties.selectors import user_is_active_member
 
 MAX_HISTORY_PAGE = 100
 
@@ -20,7 +20,7 @@ def chat_room_state(*, party_id: int, user: User) -> str:
     only); everyone else, and rooms not opened yet, are refused."""
     if not Party.objects.filter(pk=party_id).exists():
         raise NotFound("party_not_found", _("파티를 찾을 수 없어요."))
-    if not user.is_authenticated or not user_is_member(party_id=party_id, user_id=user.pk):
+    if not user.is_authenticated or not user_is_active_member(party_id=party_id, user_id=user.pk):
         raise PermissionDenied("not_a_member", _("파티 멤버만 채팅을 볼 수 있어요."))
     rooms = ChatRoom.objects.filter(party_id=party_id).values_list("closed_at", flat=True)
     if not rooms:
@@ -40,7 +40,9 @@ def chat_history(
 ) -> list[ChatMessage]:
     """Up to ``limit`` messages before ``before_id`` (newest page by default), oldest first."""
     chat_access_check(party_id=party_id, user=user, to_write=False)
-    messages = ChatMessage.objects.filter(room_id=party_id).select_related("sender")
+    messages = ChatMessage.objects.filter(room_id=party_id, hidden_at__isnull=True).select_related(
+        "sender"
+    )
     if before_id is not None:
         messages = messages.filter(id__lt=before_id)
     newest_first = list(messages.order_by("-id")[: max(1, min(limit, MAX_HISTORY_PAGE))])

@@ -13,7 +13,7 @@ from chat.broadcast import broadcast_many_after_commit
 from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ChatRoom, MessageType
 from chat.selectors import chat_closed_error
 from chat.serializers import message_payload
-from common.errors import Conflict, DomainError, PermissionDenied
+from common.errors import Conflict, DomainError, NotFound, PermissionDenied
 from common.events import EventType, emit
 from common.params import clean_text
 from parties.selectors import members_among
@@ -62,6 +62,19 @@ def chat_system_note(*, party_id: int, note: str, type: str = MessageType.SYSTEM
             return False
         _store(room, sender=None, content=note[:MAX_MESSAGE_LENGTH], type=type)
     return True
+
+
+def chat_message_hide(*, message_id: int) -> ChatMessage:
+    """A moderator hides a message (a report): it leaves the history residents read; the
+    record stays (the admin transcript marks it). Idempotent."""
+    with transaction.atomic():
+        message = ChatMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            raise NotFound("message_not_found", _("메시지를 찾을 수 없어요."))
+        if message.hidden_at is None:
+            message.hidden_at = timezone.now()
+            message.save(update_fields=["hidden_at"])
+    return message
 
 
 def chat_room_close(*, party_id: int) -> bool:

@@ -41,6 +41,8 @@ class EventType(StrEnum):
     CHAT_CREATED = "chat.created"
     PENALTY_RECEIVED = "penalty.received"
     PENALTY_REVOKED = "penalty.revoked"
+    USER_SUSPENDED = "user.suspended"
+    REPORT_RESOLVED = "report.resolved"
     PENALTY_APPEALED = "penalty.appealed"
     PENALTY_APPEAL_UPHELD = "penalty.appeal_upheld"
     PENALTY_APPEAL_REVOKED = "penalty.appeal_revoked"
@@ -68,6 +70,8 @@ PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
     EventType.CHAT_CREATED: frozenset({"party_id", "member_ids"}),
     EventType.PENALTY_RECEIVED: frozenset({"party_id", "user_id", "reason", "title"}),
     EventType.PENALTY_REVOKED: frozenset({"party_id", "user_id", "penalty_id"}),
+    EventType.USER_SUSPENDED: frozenset({"user_id"}),
+    EventType.REPORT_RESOLVED: frozenset({"reporter_ids", "target_type", "status"}),
     EventType.PENALTY_APPEALED: _APPEAL,
     EventType.PENALTY_APPEAL_UPHELD: _APPEAL,
     EventType.PENALTY_APPEAL_REVOKED: _APPEAL,

@@ -226,7 +226,8 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
             },
-            "KEY_PREFIX": "gonggu",
+            # Isolates a deployment, or a test run, that shares the Redis server.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gonggu"),
         }
     }
     # CHANNEL_LAYER=pubsub (default): Redis Pub/Sub, fire-and-forget fan-out, no keys kept;
@@ -494,6 +495,8 @@ SIGNUP_ATTEMPTS_PER_HOUR = env.int("SIGNUP_ATTEMPTS_PER_HOUR", default=20)
 # pace, not a flood.
 COMMENT_RATE_LIMIT = env.int("COMMENT_RATE_LIMIT", default=10)
 COMMENT_RATE_WINDOW_SECONDS = env.int("COMMENT_RATE_WINDOW_SECONDS", default=60)
+# Reports a resident may file an hour (moderation.services.report_create).
+REPORTS_PER_HOUR = env.int("REPORTS_PER_HOUR", default=20)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from chat import urls as chat_urls
 from comments import urls as comments_urls
 from common import views as common_views
 from markets import urls as markets_urls
+from moderation import urls as moderation_urls
 from notifications import urls as notifications_urls
 from parties import home
 from parties import urls as parties_urls
@@ -23,6 +24,7 @@ api_v1 = [
     *comments_urls.api_urlpatterns,
     *notifications_urls.api_urlpatterns,
     *penalties_urls.api_urlpatterns,
+    *moderation_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -38,6 +40,7 @@ urlpatterns = [
     path("parties/<id:party_id>/comments/", include(comments_urls)),
     path("notifications/", include(notifications_urls)),
     path("penalties/", include(penalties_urls)),
+    path("reports/", include(moderation_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

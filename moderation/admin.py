@@ -1,6 +1,7 @@
-"""The appeal queue: each appeal with both sides' statements and the party's chat, decided
-with *uphold* or *revoke* (the change page's buttons, or the list's actions), which call
-``penalties.services.penalty_appeal_decide`` (both sides are notified)."""
+"""The admins' queues. Appeals: both sides' statements and the party's chat, decided with
+*uphold* or *revoke* (the change page's buttons or the list's actions) through
+``penalties.services.penalty_appeal_decide``; both sides are notified. Reports: see
+``ReportAdmin``."""
 
 from typing import TYPE_CHECKING, cast
 
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chat.selectors import chat_transcript
 from common.errors import DomainError
+from moderation.models import Report, ReportStatus
+from moderation.selectors import open_reports_on, target_preview, target_summary
+from moderation.services import report_decide
 from penalties.models import AppealStatus, PenaltyAppeal
 from penalties.services import penalty_appeal_decide
 
@@ -142,3 +146,101 @@ class PenaltyAppealAdmin(admin.ModelAdmin):
             else _("%(n)d건의 페널티를 유지했어요. 양쪽에 알림이 가요.")
         )
         self.message_user(request, done % {"n": decided}, messages.SUCCESS)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The report queue: what was reported (shown as it is, hidden or not), by whom and why,
+    and how many reports the same target has; decided with *dismiss*, *hide content* or
+    *suspend user* (the change page's buttons, or the list's actions)."""
+
+    change_form_template = "admin/moderation/report_change_form.html"
+    list_display = (
+        "id",
+        "target_type",
+        "target_summary",
+        "target_user",
+        "reporter",
+        "reason",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "target_type", "created_at")
+    list_select_related = ("reporter", "target_user")
+    search_fields = ("reason", "reporter__nickname", "target_user__nickname")
+    date_hierarchy = "created_at"
+    actions = ["dismiss_selected", "hide_selected", "suspend_selected"]
+    fields = (
+        "status",
+        "target_type",
+        "target_summary",
+        "target_preview",
+        "target_user",
+        "reports_on_target",
+        "reporter",
+        "reason",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("대상"))
+    def target_summary(self, report: Report) -> str:
+        return target_summary(report)
+
+    @admin.display(description=_("대상 내용"))
+    def target_preview(self, report: Report) -> SafeString:
+        return SafeString(
+            render_to_string("admin/moderation/_report_target.html", target_preview(report))
+        )
+
+    @admin.display(description=_("같은 대상 신고 (처리 전)"))
+    def reports_on_target(self, report: Report) -> int:
+        return open_reports_on(report)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports come from residents
+
+    def has_delete_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
+        return False  # the record stays
+
+    def save_model(self, request, obj, form, change) -> None:
+        pass  # read-only; decisions go through the buttons
+
+    def response_change(self, request: HttpRequest, obj: Report) -> HttpResponse:
+        for decision in ("dismiss", "hide", "suspend"):
+            if f"_{decision}" in request.POST:
+                self._decide(request, [obj.pk], decision)
+                return HttpResponseRedirect(reverse("admin:moderation_report_changelist"))
+        return super().response_change(request, obj)
+
+    @admin.action(description=_("선택한 신고: 문제 없음"))
+    def dismiss_selected(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, self._open_ids(queryset), "dismiss")
+
+    @admin.action(description=_("선택한 신고: 내용 가리기"))
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, self._open_ids(queryset), "hide")
+
+    @admin.action(description=_("선택한 신고: 신고된 회원 이용 정지"))
+    def suspend_selected(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, self._open_ids(queryset), "suspend")
+
+    @staticmethod
+    def _open_ids(queryset: QuerySet[Report]) -> list[int]:
+        return list(queryset.filter(status=ReportStatus.OPEN).values_list("id", flat=True))
+
+    def _decide(self, request: HttpRequest, report_ids: list[int], decision: str) -> None:
+        admin_user = cast("User", request.user)
+        resolved = 0
+        for report_id in report_ids:
+            try:
+                resolved += report_decide(report_id=report_id, admin=admin_user, decision=decision)
+            except DomainError as error:
+                self.message_user(request, f"#{report_id}: {error.message}", messages.WARNING)
+        self.message_user(
+            request,
+            _("신고 %(n)d건을 처리했어요. 신고한 분들께 알림이 가요.") % {"n": resolved},
+            messages.SUCCESS,
+        )

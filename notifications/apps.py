@@ -10,9 +10,14 @@ class NotificationsConfig(AppConfig):
         from common import events
         from notifications.kinds import KINDS
         from notifications.outbox import outbox_write
-        from notifications.services import notify_recipients
+        from notifications.services import end_streams_of_suspended_user, notify_recipients
 
         # Every domain event is stored in the outbox in the transaction that caused it.
         events.set_outbox_writer(outbox_write)
         for event_type in KINDS:
             events.register_reaction(event_type, "notifications.notify", notify_recipients)
+        events.register_reaction(
+            events.EventType.USER_SUSPENDED,
+            "notifications.end_streams",
+            end_streams_of_suspended_user,
+        )

@@ -37,6 +37,10 @@ class NotificationHub(LocalHub[StreamQueue]):
     async def handle(self, message: dict) -> None:
         user_id = message.get("user_id")
         queues = self.listeners.get(user_id, ()) if user_id is not None else ()
+        if message.get("type") == "account.ended":  # suspended: the streams end now
+            for queue in queues:
+                queue.end()
+            return
         for queue in queues:
             if queue.full():
                 queue.end()

@@ -63,6 +63,11 @@ KINDS: dict[EventType, NotificationKind] = {
     EventType.PENALTY_RECEIVED: NotificationKind(
         _("페널티"), _("페널티를 받았어요: %(title)s"), selectors.penalized_member
     ),
+    EventType.REPORT_RESOLVED: NotificationKind(
+        _("신고 처리"),
+        _("신고해 주신 내용을 검토하고 처리했어요. 고마워요."),
+        selectors.reporters,
+    ),
     # An admin decided an appeal: both sides hear it (the admin is the actor).
     EventType.PENALTY_APPEAL_UPHELD: NotificationKind(
         _("이의 신청 결과"),

@@ -88,6 +88,10 @@ def penalized_member(payload: dict[str, Any]) -> set[int]:
     return {payload["user_id"]}
 
 
+def reporters(payload: dict[str, Any]) -> set[int]:
+    return set(payload["reporter_ids"])
+
+
 def penalized_member_and_leader(payload: dict[str, Any]) -> set[int]:
     return {payload["user_id"], payload["leader_id"]}
 

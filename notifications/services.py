@@ -197,5 +197,12 @@ def notify_recipients(event: DomainEvent) -> int:
     return len(notifications)
 
 
+def end_streams_of_suspended_user(event: DomainEvent) -> None:
+    """The ``user.suspended`` reaction: the user's open notification streams end, in every
+    process (``notifications.hub``)."""
+    user_id = event.payload["user_id"]
+    group_send_after_commit([(user_group(user_id), {"type": "account.ended", "user_id": user_id})])
+
+
 def bell_state(*, user_id: int) -> dict[str, int]:
     return {"unread": unread_count(user_id=user_id)}

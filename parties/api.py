@@ -16,6 +16,7 @@ from parties import services
 from parties.selectors import (
     party_available_actions,
     party_get,
+    party_get_visible,
     party_members,
     party_membership,
     party_nearby,
@@ -261,7 +262,9 @@ class PartyDetailApi(APIView):
         responses={200: PartyDetailOutput, 404: ERROR_SCHEMA},
     )
     def get(self, request, party_id: int):
-        return Response(_detail(party_get(party_id=party_id), request.user))
+        return Response(
+            _detail(party_get_visible(party_id=party_id, user=request.user), request.user)
+        )
 
     @extend_schema(
         operation_id="parties_reschedule",

@@ -52,6 +52,10 @@ class PartyQuerySet(models.QuerySet["Party"]):
             lng__range=(min_lng, max_lng),
         )
 
+    def visible(self) -> "PartyQuerySet":
+        """Not hidden by a moderator."""
+        return self.filter(hidden_at__isnull=True)
+
     def with_member(self, user: "User") -> "PartyQuerySet":
         return self.filter(memberships__user=user, memberships__left_at__isnull=True).distinct()
 
@@ -101,6 +105,8 @@ class Party(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("완료/취소 시각"), null=True, blank=True)
     # A database default too: bulk loads (benchmarks, imports) that do not name it still work.
+    # Hidden by a moderator (a report): gone for residents, kept for the record.
+    hidden_at = models.DateTimeField(_("가린 시각"), null=True, blank=True)
     meeting_note = models.CharField(
         _("만나는 곳 메모"), max_length=200, blank=True, default="", db_default=""
     )

@@ -222,6 +222,14 @@ def party_get(*, party_id: int) -> Party:
     return party
 
 
+def party_get_visible(*, party_id: int, user: User | AnonymousUser) -> Party:
+    """A party as residents see it: one a moderator hid is not found (staff still see it)."""
+    party = party_get(party_id=party_id)
+    if party.hidden_at is not None and not user.is_staff:
+        raise NotFound("party_not_found", _("파티를 찾을 수 없어요."))
+    return party
+
+
 def party_members(*, party: Party) -> list[Membership]:
     return list(party.memberships.active().select_related("user").order_by("joined_at", "id"))
 
@@ -368,6 +376,7 @@ def user_parties(*, user: User) -> dict[str, list[Party]]:
     now = timezone.now()
     parties = (
         Party.objects.with_member(user)
+        .visible()
         .select_related("market", "item", "leader")
         .order_by("meet_at", "id")
     )
@@ -401,11 +410,26 @@ def user_is_member(*, party_id: int, user_id: int) -> bool:
     return Membership.objects.active().filter(party_id=party_id, user_id=user_id).exists()
 
 
+def user_is_active_member(*, party_id: int, user_id: int) -> bool:
+    """An active member whose account is active (not suspended): who may use the chat."""
+    return (
+        Membership.objects.active()
+        .filter(party_id=party_id, user_id=user_id, user__is_active=True)
+        .exists()
+    )
+
+
 def members_among(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which (party id, user id) pairs are active memberships, in one query."""
+    """Which (party id, user id) pairs are active memberships of active (not suspended)
+    users, in one query: a suspended member's open connection cannot write even if it
+    missed the signal that ends it."""
     if not pairs:
         return set()
     match = Q()
     for party_id, user_id in pairs:
         match |= Q(party_id=party_id, user_id=user_id)
-    return set(Membership.objects.active().filter(match).values_list("party_id", "user_id"))
+    return set(
+        Membership.objects.active()
+        .filter(match, user__is_active=True)
+        .values_list("party_id", "user_id")
+    )

@@ -437,6 +437,21 @@ def _cancel(party: Party, *, actor_id: int | None, reason: str) -> None:
     _transition(party, S.CANCELLED, actor_id=actor_id, reason=reason)
 
 
+def party_hide(*, party_id: int) -> Party:
+    """A moderator hides a party (a report): residents no longer see it; the record stays.
+    One still ahead is cancelled too (reason ``moderation``: members are told, the chat room
+    closes), so nobody goes to a meeting that was taken down. Idempotent."""
+    with transaction.atomic():
+        party = party_for_update(party_id=party_id)
+        if party.hidden_at is not None:
+            return party
+        party.hidden_at = timezone.now()
+        party.save(update_fields=["hidden_at", "updated_at"])
+        if party.status in (S.RECRUITING, S.CLOSED) and party.meet_at > timezone.now():
+            _cancel(party, actor_id=None, reason="moderation")
+    return party
+
+
 def party_complete(*, party_id: int, user: User) -> Party:
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():

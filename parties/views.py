@@ -33,6 +33,7 @@ from parties.selectors import (
     party_attendance,
     party_available_actions,
     party_get,
+    party_get_visible,
     party_members,
     party_membership,
     party_withdrawals,
@@ -121,7 +122,8 @@ def _buttons(available: dict) -> list[dict]:
 
 
 def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
-    party = party_get(party_id=party_id)  # NotFound: the app's 404 page (common.error_pages)
+    # NotFound (also for a party a moderator hid): the app's 404 page (common.error_pages)
+    party = party_get_visible(party_id=party_id, user=request.user)
     now = timezone.now()
     membership = party_membership(party=party, user=request.user)
     decorate_parties([party], now=now)

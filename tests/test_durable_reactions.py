@@ -4,7 +4,6 @@ opens once the events are relayed again, by the dispatcher (services mode) or by
 embedded sweep (embedded mode)."""
 
 import os
-import time
 import uuid
 
 import pytest
@@ -18,19 +17,13 @@ from parties.models import Party, PartyStatus
 from parties.services import party_join
 from tests.factories import UserFactory, make_party
 from tests.servers import daphne, dispatcher
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def token(user) -> str:
     return str(RefreshToken.for_user(user).access_token)
-
-
-def wait_for(condition, *, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.1)
 
 
 @pytest.mark.services("postgresql", "redis", "rabbitmq")

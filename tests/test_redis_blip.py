@@ -25,6 +25,7 @@ from tests.sse_client import ReconnectingSseClient
 from tests.tcp_proxy import TcpProxy
 from tests.test_browser_chat import SERVER_HASHERS, off_the_event_loop
 from tests.test_notifications_live import create_party, token
+from tests.waiting import wait_for
 
 pytestmark = [
     pytest.mark.browser,
@@ -77,13 +78,6 @@ def shown_once(page, ids: list[int]) -> bool:
         "[data-testid=chat-message]", "items => items.map(item => Number(item.dataset.id))"
     )
     return sorted(rendered) == sorted(set(rendered))  # nothing shown twice
-
-
-def wait_for(condition, *, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.1)
 
 
 def test_chat_and_notifications_heal_after_redis_is_cut(browser_page, second_page, residents):

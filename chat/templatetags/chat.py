@@ -3,6 +3,7 @@ when they may not see it: not a member, or the room is not open yet). Pages of o
 render the panel through this tag and ``chat/_panel.html``, without importing chat."""
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from chat.selectors import chat_room_state
@@ -25,4 +26,6 @@ def chat_for_party(party, user) -> dict | None:
         "time_zone": timezone.get_current_timezone_name(),
         # A cancelled party's room: the history stays readable, nothing more can be said.
         "closed": state == "closed",
+        # Each message of someone else links here to report it (moderation's page).
+        "report_url": reverse("moderation:report"),
     }

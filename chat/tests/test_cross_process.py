@@ -11,6 +11,7 @@ import pytest
 from chat.tests.stomp_client import RawStomp
 from tests.servers import daphne
 from tests.tcp_proxy import TcpProxy
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.services("redis"), pytest.mark.django_db(transaction=True)]
 
@@ -92,9 +93,14 @@ def test_a_process_holds_one_redis_subscription_per_party_not_one_per_connection
             stomp_client.connect(chat_party["tokens"][role])
             stomp_client.subscribe(f"/topic/party.{party.id}", "s")
             clients.append(stomp_client)
-        # The party's group and the hub's own channel: nothing per connection.
+        # The party's group and the chat hub's channel, the account hub's channel and one
+        # group per user (two users here, three connections): nothing per connection.
         assert group_subscribers(client, prefix, party) == 1
-        assert len(client.pubsub_channels(f"{prefix}*")) == 2
+        wait_for(
+            lambda: len(client.pubsub_channels(f"{prefix}*")) == 2 + 1 + 2,
+            timeout=10,
+            message="the per-process subscriptions",
+        )
 
         clients[0].send(
             "SEND",

@@ -30,6 +30,7 @@
   // Refusals that retrying cannot fix: stop reconnecting.
   const FATAL_CODES = [
     "not_authenticated", "not_a_member", "chat_not_open", "party_not_found", "chat_closed",
+    "account_suspended",
   ];
   const topic = "/topic/party." + data.party_id;
   const destination = "/app/party." + data.party_id;
@@ -100,6 +101,17 @@
     bubble.setAttribute("data-testid", "chat-text");
     bubble.textContent = message.content;
     line.append(bubble, time);
+    if (!mine && data.report_url) {
+      // A plain link to the report page (works the same without this script's help).
+      const report = document.createElement("a");
+      report.className = "chat__report";
+      report.setAttribute("data-testid", "chat-report");
+      report.href =
+        data.report_url + "?type=message&id=" + encodeURIComponent(message.id) +
+        "&next=" + encodeURIComponent(window.location.pathname + "#chat");
+      report.textContent = msg.msgReport;
+      line.appendChild(report);
+    }
     li.appendChild(line);
     return li;
   }
