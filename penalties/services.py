@@ -2,8 +2,9 @@
 ``parties.services.party_penalty_grant``); the member appeals it once; an admin upholds or
 revokes."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,6 @@ from penalties import cache as count_cache
 from penalties import rules
 from penalties.models import AppealStatus, Penalty, PenaltyAppeal
 from penalties.selectors import count_from_database
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 APPEAL_REASON_MAX = 1000
 
@@ -117,7 +115,7 @@ def _appeal_payload(penalty: Penalty, appeal: PenaltyAppeal) -> dict[str, Any]:
     }
 
 
-def penalty_appeal(*, penalty_id: int, user: "User", reason: str) -> PenaltyAppeal:
+def penalty_appeal(*, penalty_id: int, user: AbstractBaseUser, reason: str) -> PenaltyAppeal:
     """The penalised member's side: once per penalty, within ``rules.APPEAL_WINDOW`` of it,
     not on a revoked one. The penalty row is locked, so of concurrent appeals one is stored
     and the others see it (the one-to-one constraint is the last guard)."""
@@ -152,7 +150,7 @@ def penalty_appeal(*, penalty_id: int, user: "User", reason: str) -> PenaltyAppe
 
 
 def penalty_appeal_decide(
-    *, appeal_id: int, admin: "User", revoke: bool, note: str = ""
+    *, appeal_id: int, admin: AbstractBaseUser, revoke: bool, note: str = ""
 ) -> PenaltyAppeal:
     """An admin decides a pending appeal: uphold (the penalty stays) or revoke it (it stops
     counting at once). Both the member and the leader are notified (``kinds.KINDS``)."""
@@ -166,9 +164,9 @@ def penalty_appeal_decide(
             penalty = Penalty.objects.select_related("party").get(pk=appeal.penalty_id)
         appeal.status = AppealStatus.REVOKED if revoke else AppealStatus.UPHELD
         appeal.decided_at = timezone.now()
-        appeal.decided_by = admin
+        appeal.decided_by_id = admin.pk
         appeal.decision_note = note
-        appeal.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        appeal.save(update_fields=["status", "decided_at", "decided_by_id", "decision_note"])
         emit(
             EventType.PENALTY_APPEAL_REVOKED if revoke else EventType.PENALTY_APPEAL_UPHELD,
             payload=_appeal_payload(penalty, appeal),

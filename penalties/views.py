@@ -1,9 +1,10 @@
 """Penalty pages: the penalties a user received. (The leader's "who came?" checklist is on
 the party page: ``parties.views.party_attendance``.)"""
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,13 +17,10 @@ from common.errors import DomainError, NotFound
 from penalties import rules, services
 from penalties.selectors import appeal_of, penalties_received, user_penalty_standing
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
 
 @login_required
 def my_penalties(request: HttpRequest) -> HttpResponse:
-    user = cast("User", request.user)  # @login_required
+    user = cast(AbstractBaseUser, request.user)  # @login_required
     now = timezone.now()
     received = []
     for penalty in penalties_received(user_id=user.pk):
@@ -49,7 +47,7 @@ def my_penalties(request: HttpRequest) -> HttpResponse:
 @login_required
 def penalty_appeal_submit(request: HttpRequest, penalty_id: int) -> HttpResponse:
     """The penalties page's appeal form (works without JavaScript)."""
-    user = cast("User", request.user)  # @login_required
+    user = cast(AbstractBaseUser, request.user)  # @login_required
     try:
         services.penalty_appeal(
             penalty_id=penalty_id, user=user, reason=request.POST.get("reason", "")
