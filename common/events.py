@@ -41,6 +41,12 @@ class EventType(StrEnum):
     CHAT_CREATED = "chat.created"
     PENALTY_RECEIVED = "penalty.received"
     PENALTY_REVOKED = "penalty.revoked"
+    SETTLEMENT_BILLED = "settlement.billed"
+    SETTLEMENT_CHANGED = "settlement.changed"
+    SETTLEMENT_PAID = "settlement.paid"
+    SETTLEMENT_CONFIRMED = "settlement.confirmed"
+    SETTLEMENT_COMPLETED = "settlement.completed"
+    SETTLEMENT_REMINDER = "settlement.reminder"
     USER_SUSPENDED = "user.suspended"
     REPORT_RESOLVED = "report.resolved"
     PENALTY_APPEALED = "penalty.appealed"
@@ -54,6 +60,7 @@ class EventType(StrEnum):
 _PARTY = frozenset(
     {"party_id", "title", "leader_id", "market_id", "item_id", "sido", "sigungu", "status"}
 )
+_SETTLEMENT = frozenset({"party_id", "title", "leader_id"})
 _APPEAL = frozenset({"party_id", "title", "user_id", "leader_id", "penalty_id", "appeal_id"})
 # What each event's payload carries at least (``emit`` refuses less): reactions read these.
 PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
@@ -70,6 +77,13 @@ PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
     EventType.CHAT_CREATED: frozenset({"party_id", "member_ids"}),
     EventType.PENALTY_RECEIVED: frozenset({"party_id", "user_id", "reason", "title"}),
     EventType.PENALTY_REVOKED: frozenset({"party_id", "user_id", "penalty_id"}),
+    # Never the account: events end up in notifications, streams and logs.
+    EventType.SETTLEMENT_BILLED: _SETTLEMENT | {"member_ids"},
+    EventType.SETTLEMENT_CHANGED: _SETTLEMENT | {"member_ids"},
+    EventType.SETTLEMENT_PAID: _SETTLEMENT | {"user_id", "amount"},
+    EventType.SETTLEMENT_CONFIRMED: _SETTLEMENT | {"user_id"},
+    EventType.SETTLEMENT_COMPLETED: _SETTLEMENT | {"member_ids"},
+    EventType.SETTLEMENT_REMINDER: _SETTLEMENT | {"member_ids"},
     EventType.USER_SUSPENDED: frozenset({"user_id"}),
     EventType.REPORT_RESOLVED: frozenset({"reporter_ids", "target_type", "status"}),
     EventType.PENALTY_APPEALED: _APPEAL,

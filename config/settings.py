@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "notifications",
     "penalties",
     "comments",
+    "settlements",
     "moderation",
     "demo",
 ]
@@ -301,6 +302,13 @@ CELERY_BEAT_SCHEDULE = {
     # An hour before a meeting (members) and after it (the leader's "who came?"); exactly
     # once by a constraint, so overlapping ticks or two beats are harmless.
     "parties-send-reminders": {"task": "parties.send_reminders", "schedule": 60.0},
+    # Members still to pay a day after the bill (once, by a constraint); account details of
+    # settlements completed 30 days ago erased (hourly is plenty).
+    "settlements-send-reminders": {"task": "settlements.send_reminders", "schedule": 300.0},
+    "settlements-erase-old-accounts": {
+        "task": "settlements.erase_old_accounts",
+        "schedule": 3600.0,
+    },
 }
 if NOTIFICATIONS_BUS == "inprocess":
     # No dispatcher process: reactions left pending by a web process that died between its

@@ -14,6 +14,7 @@ from parties import home
 from parties import urls as parties_urls
 from parties import views as parties_views
 from penalties import urls as penalties_urls
+from settlements import urls as settlements_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
@@ -25,6 +26,7 @@ api_v1 = [
     *notifications_urls.api_urlpatterns,
     *penalties_urls.api_urlpatterns,
     *moderation_urls.api_urlpatterns,
+    *settlements_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -41,6 +43,7 @@ urlpatterns = [
     path("notifications/", include(notifications_urls)),
     path("penalties/", include(penalties_urls)),
     path("reports/", include(moderation_urls)),
+    path("settlements/", include(settlements_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -63,6 +63,34 @@ KINDS: dict[EventType, NotificationKind] = {
     EventType.PENALTY_RECEIVED: NotificationKind(
         _("페널티"), _("페널티를 받았어요: %(title)s"), selectors.penalized_member
     ),
+    EventType.SETTLEMENT_BILLED: NotificationKind(
+        _("정산 요청"),
+        _("파티장이 정산을 요청했어요. 보낼 금액을 확인해 주세요: %(title)s"),
+        selectors.party_members,
+    ),
+    EventType.SETTLEMENT_CHANGED: NotificationKind(
+        _("정산 변경"),
+        _("파티장이 정산 내용을 고쳤어요. 보낼 금액을 다시 확인해 주세요: %(title)s"),
+        selectors.party_members,
+    ),
+    EventType.SETTLEMENT_PAID: NotificationKind(
+        _("정산 보냄"),
+        _("%(who)s님이 보냈다고 표시했어요. 받았는지 확인해 주세요: %(title)s"),
+        selectors.party_leader,
+    ),
+    EventType.SETTLEMENT_CONFIRMED: NotificationKind(
+        _("정산 확인"),
+        _("파티장이 받은 것을 확인했어요: %(title)s"),
+        selectors.the_user,
+    ),
+    EventType.SETTLEMENT_COMPLETED: NotificationKind(
+        _("정산 완료"), _("정산이 모두 끝났어요: %(title)s"), selectors.party_members
+    ),
+    EventType.SETTLEMENT_REMINDER: NotificationKind(
+        _("정산 알림"),
+        _("아직 보내지 않은 정산이 있어요: %(title)s"),
+        selectors.party_members,
+    ),
     EventType.REPORT_RESOLVED: NotificationKind(
         _("신고 처리"),
         _("신고해 주신 내용을 검토하고 처리했어요. 고마워요."),

@@ -88,6 +88,11 @@ def penalized_member(payload: dict[str, Any]) -> set[int]:
     return {payload["user_id"]}
 
 
+def the_user(payload: dict[str, Any]) -> set[int]:
+    """The one user the event is about."""
+    return {payload["user_id"]}
+
+
 def reporters(payload: dict[str, Any]) -> set[int]:
     return set(payload["reporter_ids"])
 

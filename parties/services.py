@@ -9,7 +9,7 @@ Counters move with ``F()``; the constraints on Party and Membership are the last
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from accounts.models import User
 from catalog.models import Item
 from common.errors import Conflict, DomainError, NotFound
 from common.events import EventType, emit
+from common.once import insert_new
 from common.params import clean_text
 from markets.models import Market
 from parties import rules
@@ -344,25 +345,17 @@ ATTENDANCE_REMINDER_CATCH_UP = timedelta(days=1)
 
 def _remind(party: Party, kind: str, user_ids: list[int]) -> list[int]:
     """Record a reminder of ``kind`` for each user for this meeting time; returns the users
-    recorded now. The unique constraint ``reminder_once`` decides, in one statement: of
-    concurrent tries one inserts, the others wait for its commit and skip the rows (ON
-    CONFLICT DO NOTHING). Hand-written SQL because the ORM's ``bulk_create(ignore_conflicts=
-    True)`` cannot say which rows it inserted, and that is who must be told."""
-    if not user_ids:
-        return []
-    table = connection.ops.quote_name(PartyReminder._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(user_ids))
+    recorded now (``common.once``: the unique constraint ``reminder_once`` decides between
+    concurrent ticks)."""
     now = timezone.now()
-    params: list[Any] = []
-    for user_id in user_ids:
-        params += [party.pk, user_id, kind, party.meet_at, now]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (party_id, user_id, kind, meet_at, created_at) VALUES {rows} "
-            "ON CONFLICT DO NOTHING RETURNING user_id",
-            params,
+    return sorted(
+        insert_new(
+            PartyReminder,
+            ["party_id", "user_id", "kind", "meet_at", "created_at"],
+            [(party.pk, user_id, kind, party.meet_at, now) for user_id in user_ids],
+            returning="user_id",
         )
-        return sorted(row[0] for row in cursor.fetchall())
+    )
 
 
 def party_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
