@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, ImportRun, Item
+from catalog.models import Category, ImportRun, Item, SynonymGroup, SynonymWord
+from catalog.services import category_rename, synonyms_changed
 from catalog.tasks import import_items
+from catalog.text import normalize
 
 
 @admin.register(Category)
@@ -11,6 +14,61 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["source", "depth"]
     search_fields = ["key", "name", "code"]
     raw_id_fields = ["parent"]
+    # The key is the path of names: a rename goes through the service, which moves the
+    # descendants' keys and reindexes the items under it for search.
+    readonly_fields = ["key", "parent", "depth", "source"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and "name" in form.changed_data:
+            category_rename(category=obj, name=obj.name)
+        else:
+            super().save_model(request, obj, form, change)
+
+
+class SynonymWordForm(forms.ModelForm):
+    class Meta:
+        model = SynonymWord
+        fields = ["word"]
+
+    def clean_word(self) -> str:
+        word = normalize(self.cleaned_data["word"])
+        if not word:
+            raise forms.ValidationError(_("낱말을 입력해 주세요."))
+        taken = SynonymWord.objects.filter(word=word).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("'%(word)s'은(는) 이미 다른 묶음에 있어요.") % {"word": word}
+            )
+        return word
+
+
+class SynonymWordInline(admin.TabularInline):
+    model = SynonymWord
+    form = SynonymWordForm
+    extra = 3
+    min_num = 2
+    validate_min = True
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """The synonym table: a search for one word of a group finds items named with any."""
+
+    list_display = ["__str__", "source", "updated_at"]
+    search_fields = ["words__word", "source"]
+    inlines = [SynonymWordInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        synonyms_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        synonyms_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        synonyms_changed()
 
 
 @admin.register(Item)

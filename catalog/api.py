@@ -10,7 +10,23 @@ from rest_framework.views import APIView
 from catalog.selectors import category_list, item_get, item_search
 from common.api import Pagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
-from common.params import parse_positive_int, parse_text
+from common.params import parse_point, parse_positive_int, parse_text
+
+SUGGESTIONS = 8
+SEARCH_DESCRIPTION = (
+    "검색어: 낱말마다 모두 맞는 품목 (순서·띄어쓰기 상관없음). 이름, 제조사, 분류, 동의어"
+    "(휴지→화장지), 초성(ㅎㅈㅈ)으로 찾아요. 정확히 같은 이름 > 이름이 검색어로 시작 > 이름에 "
+    "모든 낱말 > 제조사·분류·동의어로 찾은 순서예요."
+)
+NEAR_PARAMETERS = [
+    OpenApiParameter(
+        "lat",
+        OpenApiTypes.DOUBLE,
+        description="위도: 주면 같은 순위끼리 근처에서 모집 중인 파티가 많은 품목 먼저",
+    ),
+    OpenApiParameter("lng", OpenApiTypes.DOUBLE, description="경도 (lat과 함께)"),
+    OpenApiParameter("radius_km", OpenApiTypes.DOUBLE, description="근처의 반경 (기본 10km)"),
+]
 
 
 class CategoryOutput(serializers.Serializer):
@@ -38,8 +54,9 @@ class ItemListApi(APIView):
         operation_id="items_list",
         tags=["items"],
         parameters=[
-            OpenApiParameter("q", str, description="품목 이름 부분 검색 (예: 사과, 화장지)"),
+            OpenApiParameter("q", str, description=SEARCH_DESCRIPTION),
             OpenApiParameter("category", OpenApiTypes.INT, description="분류 id (하위 분류 포함)"),
+            *NEAR_PARAMETERS,
             *PAGE_PARAMETERS,
         ],
         responses={
@@ -52,10 +69,38 @@ class ItemListApi(APIView):
         items = item_search(
             q=parse_text(request.query_params, "q"),
             category_id=parse_positive_int(request.query_params, "category"),
+            near=parse_point(request.query_params),
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self)
         return paginator.get_paginated_response(ItemOutput(page, many=True).data)
+
+
+class ItemSuggestionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category = serializers.CharField(source="category.key")
+
+
+class ItemSuggestApi(APIView):
+    """As-you-type suggestions: the first few results of the same search, no count."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="items_suggest",
+        tags=["items"],
+        parameters=[
+            OpenApiParameter("q", str, description=SEARCH_DESCRIPTION, required=True),
+            *NEAR_PARAMETERS,
+        ],
+        responses={200: ItemSuggestionOutput(many=True), 400: ERROR_SCHEMA},
+    )
+    def get(self, request):
+        q = parse_text(request.query_params, "q")
+        near = parse_point(request.query_params)
+        items = item_search(q=q, near=near)[:SUGGESTIONS] if q else []
+        return Response(ItemSuggestionOutput(items, many=True).data)
 
 
 class ItemDetailApi(APIView):

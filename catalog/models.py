@@ -1,8 +1,12 @@
-from django.contrib.postgres.fields import ArrayField
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import connection, models
-from django.db.models import Func, Q
-from django.db.models.functions import Lower
+from django.db.models import Case, Expression, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+
+from catalog.search import RANK_ELSEWHERE, Search, leaf_category, search_gram_array
+from catalog.text import document
 
 
 class ItemSource(models.TextChoices):
@@ -12,9 +16,17 @@ class ItemSource(models.TextChoices):
     MANUAL = "manual", _("직접 등록")
 
 
+CATEGORY_PATH_SEPARATOR = " > "
+
+
 def category_key(*path: str) -> str:
     """A category's natural key: its path from the top, e.g. "식품 > 과일 > 사과"."""
-    return " > ".join(path)
+    return CATEGORY_PATH_SEPARATOR.join(path)
+
+
+def category_path(key: str) -> list[str]:
+    """The category names of a key, from the top: the inverse of ``category_key``."""
+    return key.split(CATEGORY_PATH_SEPARATOR)
 
 
 class Category(models.Model):
@@ -51,31 +63,38 @@ class Category(models.Model):
         return self.key
 
 
-class NameChars(Func):
-    """PostgreSQL ``string_to_array(lower(name), NULL)``: the name's characters, GIN-indexed
-    (migration 0006). Trigram indexes cannot serve ``%사과%``-style searches shorter than
-    three characters, which are the common case in Korean (쌀, 우유, 사과); "contains every
-    character of the query" can, with the substring rechecked by LIKE."""
-
-    template = "string_to_array(%(expressions)s, NULL)"
-    output_field = ArrayField(models.TextField())
-
-
-class ItemQuerySet(models.QuerySet):
-    def search(self, q: str) -> "ItemQuerySet":
-        """Case-insensitive substring search on the name, index-backed on PostgreSQL."""
-        q = q.strip()
-        if not q:
+class ItemQuerySet(models.QuerySet["Item"]):
+    def matching(self, search: Search) -> "ItemQuerySet":
+        """Items every term of ``search`` matches (``catalog.search``); all when it is empty."""
+        if not search:
             return self
         if connection.vendor == "postgresql":
-            # Items whose name holds every character of q (GIN index on the characters),
-            # then the substring check. From three characters on, the pg_trgm index on
-            # UPPER(name) could serve icontains alone, but the planner often misjudged it
-            # and scanned the table (47-60 ms against 3-7 ms at 100,000 items).
-            return self.alias(name_chars=NameChars(Lower("name"))).filter(
-                name_chars__contains=list(dict.fromkeys(q.lower())), name__icontains=q
+            return self.alias(search_gram_array=search_gram_array()).filter(
+                search.condition(indexed=True)
             )
-        return self.filter(name__icontains=q)
+        return self.filter(search.condition(indexed=False))
+
+    def search(self, search: Search) -> "ItemQuerySet":
+        """The matching items, each with its ``rank`` and ``leaf_rank`` (lower is better)."""
+        if not search:
+            return self.annotate(rank=Value(RANK_ELSEWHERE), leaf_rank=Value(1))
+        return self.matching(search).annotate(rank=search.rank(), leaf_rank=self._leaf_rank(search))
+
+    @staticmethod
+    def _leaf_rank(search: Search) -> Expression:
+        """0 when every term (or a synonym) is in the item's own category name, else 1:
+        within a rank, 배 puts the pears (분류 배) before 배변봉투, 김 the laver before
+        김치만두 (relevance set: top-1 89.0 → 92.7 %). The categories are found once per
+        query (an uncorrelated subquery), not per row (benchmarks/item_search.py)."""
+        condition = search.leaf_condition()
+        if condition is None:
+            return Value(1)
+        leaves = Category.objects.alias(search_leaf=leaf_category()).filter(condition)
+        return Case(
+            When(category_id__in=leaves.values("pk"), then=Value(0)),
+            default=Value(1),
+            output_field=models.IntegerField(),
+        )
 
     def in_category(self, category_id: int) -> "ItemQuerySet":
         """Items in the category or any of its descendants (at most three levels)."""
@@ -95,10 +114,19 @@ class Item(models.Model):
     )
     barcode = models.CharField(_("바코드"), max_length=32, blank=True, db_index=True)
     maker = models.CharField(_("제조사"), max_length=100, blank=True)
+    # The search document (catalog.text.document), kept with the row by every write:
+    # save() and the bulk writers fill it (set_search_document, catalog.text.document);
+    # `manage.py reindex_items` rebuilds every row after the document's shape changes.
+    # (db_default: a row written by raw SQL — a benchmark's fill — is valid, just unfound.)
+    search_name = models.CharField(max_length=200, blank=True, db_default="", editable=False)
+    search_text = models.TextField(blank=True, db_default="", editable=False)
+    search_grams = models.TextField(blank=True, db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ItemQuerySet.as_manager()
+
+    SEARCH_FIELDS = ("search_name", "search_text", "search_grams")
 
     class Meta:
         verbose_name = _("품목")
@@ -110,6 +138,59 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *self.SEARCH_FIELDS}
+        super().save(*args, **kwargs)
+
+    def set_search_document(self, categories: Sequence[str] | None = None) -> None:
+        """Fill the search columns from the name, maker and category path (``categories``
+        from the top; read from the category when not given)."""
+        if categories is None:
+            categories = category_path(self.category.key)
+        self.search_name, self.search_text, self.search_grams = document(
+            name=self.name, maker=self.maker, categories=categories
+        )
+
+
+class SynonymGroup(models.Model):
+    """Words residents use for the same thing (휴지, 화장지, 두루마리휴지): a search for one
+    finds items named with any other. Seeded from ``catalog/data/synonyms.csv``; edited in
+    the admin."""
+
+    source = models.CharField(_("근거"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("바꾼 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("동의어 묶음")
+        verbose_name_plural = _("동의어 묶음")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return " · ".join(self.words.values_list("word", flat=True)) or f"#{self.pk}"
+
+
+class SynonymWord(models.Model):
+    group = models.ForeignKey(
+        SynonymGroup, on_delete=models.CASCADE, related_name="words", verbose_name=_("묶음")
+    )
+    # Normalised (catalog.text.normalize): lower case, no spaces.
+    word = models.CharField(_("낱말"), max_length=50)
+
+    class Meta:
+        verbose_name = _("동의어")
+        verbose_name_plural = _("동의어")
+        ordering = ["group_id", "id"]
+        constraints = [
+            # A word in two groups would make "which group?" depend on the order read.
+            models.UniqueConstraint(fields=["word"], name="synonym_word_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ImportRun(models.Model):

@@ -22,19 +22,31 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Category, ImportRun, Item, category_key
+from catalog.models import (
+    Category,
+    ImportRun,
+    Item,
+    SynonymGroup,
+    SynonymWord,
+    category_key,
+    category_path,
+)
 from catalog.sources import MAX_ROWS_PER_CALL, Entry, Page, Source, SourceError, get_source
+from catalog.synonyms import SeedGroup, forget_map
+from catalog.text import document
 from common.errors import Conflict
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 STALE_AFTER = timedelta(hours=6)  # a "running" import this old died without finishing
-# An item as written: (source_key, name, category_id, barcode, maker).
-ItemRow = tuple[str, str, int, str, str]
+# An item as written: (source_key, name, category_id, barcode, maker,
+# search_name, search_text, search_grams).
+ItemRow = tuple[str, str, int, str, str, str, str, str]
 
 
 @dataclass
@@ -137,6 +149,7 @@ class _Writer:
                     self.category_ids[category_key(*entry.category_path)],
                     entry.barcode,
                     entry.maker,
+                    *document(name=entry.name, maker=entry.maker, categories=entry.category_path),
                 )
                 for entry in entries
             ]
@@ -151,34 +164,37 @@ class _Writer:
             row[0]: row[1:]
             for row in Item.objects.filter(
                 source=self.source, source_key__in=[r[0] for r in rows]
-            ).values_list("source_key", "name", "category_id", "barcode", "maker")
+            ).values_list(
+                "source_key", "name", "category_id", "barcode", "maker", *Item.SEARCH_FIELDS
+            )
         }
         to_write = []
-        for key, name, category_id, barcode, maker in rows:
+        for key, *values in rows:
             before = existing.get(key)
-            if before == (name, category_id, barcode, maker):
+            if before == tuple(values):
                 self.tally.unchanged += 1
                 continue
             if before is None:
                 self.tally.created += 1
             else:
                 self.tally.updated += 1
+            fields = ("name", "category_id", "barcode", "maker", *Item.SEARCH_FIELDS)
             to_write.append(
-                Item(
-                    source=self.source,
-                    source_key=key,
-                    name=name,
-                    category_id=category_id,
-                    barcode=barcode,
-                    maker=maker,
-                )
+                Item(source=self.source, source_key=key, **dict(zip(fields, values, strict=True)))
             )
         if to_write:
             Item.objects.bulk_create(
                 to_write,
                 update_conflicts=True,
                 unique_fields=["source", "source_key"],
-                update_fields=["name", "category", "barcode", "maker", "updated_at"],
+                update_fields=[
+                    "name",
+                    "category",
+                    "barcode",
+                    "maker",
+                    *Item.SEARCH_FIELDS,
+                    "updated_at",
+                ],
             )
 
     def _upsert_postgresql(self, rows: list[ItemRow]) -> None:
@@ -187,30 +203,36 @@ class _Writer:
         key updates only rows whose values changed; RETURNING tells inserts from updates."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS catalog_item_stage "
-                "(source_key text, name text, category_id bigint, barcode text, maker text) "
+                "CREATE TEMPORARY TABLE IF NOT EXISTS catalog_item_stage_v2 "
+                "(source_key text, name text, category_id bigint, barcode text, maker text, "
+                "search_name text, search_text text, search_grams text) "
                 "ON COMMIT DELETE ROWS"
             )
-            cursor.execute("TRUNCATE catalog_item_stage")  # an enclosing transaction's rows
+            cursor.execute("TRUNCATE catalog_item_stage_v2")  # an enclosing transaction's rows
             with cursor.copy(
-                "COPY catalog_item_stage (source_key, name, category_id, barcode, maker) FROM STDIN"
+                "COPY catalog_item_stage_v2 (source_key, name, category_id, barcode, maker, "
+                "search_name, search_text, search_grams) FROM STDIN"
             ) as copy:
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(
                 """
                 INSERT INTO catalog_item
-                    (source, source_key, name, category_id, barcode, maker, created_at, updated_at)
-                SELECT %s, source_key, name, category_id, barcode, maker, now(), now()
-                FROM catalog_item_stage
+                    (source, source_key, name, category_id, barcode, maker,
+                     search_name, search_text, search_grams, created_at, updated_at)
+                SELECT %s, source_key, name, category_id, barcode, maker,
+                       search_name, search_text, search_grams, now(), now()
+                FROM catalog_item_stage_v2
                 ON CONFLICT (source, source_key) DO UPDATE SET
                     name = EXCLUDED.name, category_id = EXCLUDED.category_id,
                     barcode = EXCLUDED.barcode, maker = EXCLUDED.maker,
-                    updated_at = EXCLUDED.updated_at
+                    search_name = EXCLUDED.search_name, search_text = EXCLUDED.search_text,
+                    search_grams = EXCLUDED.search_grams, updated_at = EXCLUDED.updated_at
                 WHERE (catalog_item.name, catalog_item.category_id, catalog_item.barcode,
-                       catalog_item.maker)
+                       catalog_item.maker, catalog_item.search_text)
                       IS DISTINCT FROM
-                      (EXCLUDED.name, EXCLUDED.category_id, EXCLUDED.barcode, EXCLUDED.maker)
+                      (EXCLUDED.name, EXCLUDED.category_id, EXCLUDED.barcode, EXCLUDED.maker,
+                       EXCLUDED.search_text)
                 RETURNING (xmax = 0)
                 """,
                 [self.source],
@@ -278,3 +300,75 @@ def catalog_import(
         run.finished_at = timezone.now()
         run.save()
     return run
+
+
+REINDEX_BATCH = 2000
+
+
+def item_search_reindex(*, category_ids: list[int] | None = None) -> int:
+    """Recompute the search columns of every item (of these categories and their
+    descendants): after the search document's shape changes, or a category is renamed.
+    Returns how many rows changed."""
+    items = Item.objects.select_related("category").order_by("pk")
+    if category_ids is not None:
+        items = items.filter(
+            Q(category_id__in=category_ids)
+            | Q(category__parent_id__in=category_ids)
+            | Q(category__parent__parent_id__in=category_ids)
+        )
+    changed, last_pk = 0, 0
+    while True:
+        batch = list(items.filter(pk__gt=last_pk)[:REINDEX_BATCH])
+        if not batch:
+            return changed
+        last_pk = batch[-1].pk
+        stale = []
+        for item in batch:
+            before = (item.search_name, item.search_text, item.search_grams)
+            item.set_search_document(category_path(item.category.key))
+            if (item.search_name, item.search_text, item.search_grams) != before:
+                stale.append(item)
+        with transaction.atomic():
+            Item.objects.bulk_update(stale, list(Item.SEARCH_FIELDS))
+        changed += len(stale)
+
+
+def category_rename(*, category: Category, name: str) -> Category:
+    """A category's new name: its key and its descendants' keys follow, and the items under
+    it are found by the new name."""
+    with transaction.atomic():
+        old_key = category.key
+        new_key = category_key(*category_path(old_key)[:-1], name)
+        descendants = list(Category.objects.filter(key__startswith=old_key + " > "))
+        category.name, category.key = name, new_key
+        category.save(update_fields=["name", "key"])
+        for child in descendants:
+            child.key = new_key + child.key[len(old_key) :]
+        Category.objects.bulk_update(descendants, ["key"])
+        item_search_reindex(category_ids=[category.pk])
+    return category
+
+
+def synonyms_changed() -> None:
+    """Searches read the new table once this transaction commits."""
+    transaction.on_commit(forget_map)
+
+
+def synonyms_load(*, groups: list[SeedGroup], replace: bool = False) -> int:
+    """Store the groups of a synonym file; words already in the table are left where they
+    are (``replace`` empties the table first). Returns how many groups were created."""
+    created = 0
+    with transaction.atomic():
+        if replace:
+            SynonymGroup.objects.all().delete()
+        taken = set(SynonymWord.objects.values_list("word", flat=True))
+        for seed in groups:
+            words = [word for word in seed.words if word not in taken]
+            if len(words) < 2:
+                continue
+            group = SynonymGroup.objects.create(source=seed.source)
+            SynonymWord.objects.bulk_create(SynonymWord(group=group, word=w) for w in words)
+            taken.update(words)
+            created += 1
+        synonyms_changed()
+    return created

@@ -10,6 +10,7 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("items", api.ItemListApi.as_view(), name="api-items"),
+    path("items/suggest", api.ItemSuggestApi.as_view(), name="api-items-suggest"),
     path("items/<id:item_id>", api.ItemDetailApi.as_view(), name="api-item"),
     path("categories", api.CategoryListApi.as_view(), name="api-categories"),
 ]

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from catalog.models import Item
 from catalog.selectors import category_list, item_search
 from common.errors import DomainError
-from common.params import parse_page, parse_positive_int, parse_text
+from common.geo import DEFAULT_RADIUS_KM
+from common.params import Point, parse_page, parse_positive_int, parse_text
 
 
 def item_list_page(request: HttpRequest) -> HttpResponse:
@@ -16,7 +17,13 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
         q = parse_text(request.GET, "q")
         category_id = parse_positive_int(request.GET, "category")
         number = parse_page(request.GET)
-        items = item_search(q=q, category_id=category_id)
+        user = request.user
+        home = (
+            Point(user.lat, user.lng, DEFAULT_RADIUS_KM)
+            if user.is_authenticated and user.lat is not None and user.lng is not None
+            else None
+        )
+        items = item_search(q=q, category_id=category_id, near=home)
     except DomainError as exc:
         error, items = exc.message, Item.objects.none()
     page = Paginator(items, 30).get_page(number)

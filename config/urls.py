@@ -36,7 +36,14 @@ urlpatterns = [
     # served by parties under the accounts path it always had.
     path("accounts/users/<id:user_id>/", parties_views.profile_page, name="profile"),
     path("accounts/", include(accounts_urls)),
-    path("markets/", include(markets_urls)),
+    # A market's page lists its parties (parties), so parties serves it, in the markets
+    # namespace it always had: markets:list from markets, markets:detail from parties.
+    path(
+        "markets/",
+        include(
+            ([*markets_urls.urlpatterns, *parties_urls.market_urlpatterns], markets_urls.app_name)
+        ),
+    ),
     path("items/", include(catalog_urls)),
     path("parties/", include(parties_urls)),
     path("parties/<id:party_id>/comments/", include(comments_urls)),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog.models import Category, Item, ItemSource, category_key
+from catalog.models import Category, Item, ItemSource, category_key, category_path
 
 ITEM_KEY_PREFIX = "demo-"
 
@@ -129,6 +129,19 @@ def _upsert_categories() -> dict[str, int]:
     return ids
 
 
+def _demo_item(spec: DemoItem, category_id: int) -> Item:
+    item = Item(
+        source=ItemSource.DEMO,
+        source_key=spec.source_key,
+        name=spec.name,
+        maker=spec.maker,
+        barcode=spec.barcode,
+        category_id=category_id,
+    )
+    item.set_search_document(category_path(spec.category_key))
+    return item
+
+
 def seed_demo_catalog() -> tuple[int, int]:
     """Insert or refresh the demo categories and items; returns (items created, updated)."""
     specs = demo_items()
@@ -140,19 +153,16 @@ def seed_demo_catalog() -> tuple[int, int]:
             ).values_list("source_key", flat=True)
         )
         Item.objects.bulk_create(
-            [
-                Item(
-                    source=ItemSource.DEMO,
-                    source_key=spec.source_key,
-                    name=spec.name,
-                    maker=spec.maker,
-                    barcode=spec.barcode,
-                    category_id=category_ids[spec.category_key],
-                )
-                for spec in specs
-            ],
+            [_demo_item(spec, category_ids[spec.category_key]) for spec in specs],
             update_conflicts=True,
             unique_fields=["source", "source_key"],
-            update_fields=["name", "maker", "barcode", "category", "updated_at"],
+            update_fields=[
+                "name",
+                "maker",
+                "barcode",
+                "category",
+                *Item.SEARCH_FIELDS,
+                "updated_at",
+            ],
         )
     return len(specs) - len(existing), len(existing)

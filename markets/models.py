@@ -6,6 +6,10 @@ from common.geo import KOREA_LAT_RANGE, KOREA_LNG_RANGE, bounding_box
 
 
 class MarketQuerySet(models.QuerySet):
+    def open(self) -> "MarketQuerySet":
+        """Markets still operating: not marked closed by a LOCALDATA import (폐업, 휴업)."""
+        return self.filter(closed_at__isnull=True)
+
     def search(self, q: str) -> "MarketQuerySet":
         q = q.strip()
         if not q:
@@ -37,10 +41,17 @@ class Market(models.Model):
     lng = models.FloatField(_("경도"))
     sido = models.CharField(_("시도"), max_length=20, blank=True)
     sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
+    # Set by the LOCALDATA import when the file lists the store as not operating (폐업, 휴업,
+    # ...), cleared when it lists it as 영업/정상 again. A closed market leaves the lists and
+    # takes no new party; its page, its parties and favorites stay.
+    closed_at = models.DateTimeField(_("폐업 확인 시각"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MarketQuerySet.as_manager()
+
+    # Not a column: set by the reads that measure it (``markets.selectors.market_list``).
+    distance_km: float
 
     class Meta:
         verbose_name = _("마트")
@@ -65,6 +76,10 @@ class Market(models.Model):
     @property
     def is_demo(self) -> bool:
         return self.source == self.Source.DEMO
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def address(self) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from markets.localdata import ClosedRow, MarketRow, ParsedRow, RejectedRow, RejectReason
 from markets.models import Market
@@ -33,11 +34,15 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    # Stores the file lists as not operating (폐업, 휴업, ...), by 영업상태명.
+    # Markets an earlier import had marked closed that the file lists as operating again.
+    reopened: int = 0
+    # Stores the file lists as not operating (폐업, 휴업, ...), by 영업상태명: never created.
     closed: int = 0
     closed_by_status: Counter[str] = field(default_factory=Counter)
-    # Of those, how many an earlier import had created: they are kept (see below).
-    closed_still_listed: int = 0
+    # Of those, markets an earlier import had created: newly marked closed by this run, and
+    # already marked closed before it.
+    marked_closed: int = 0
+    already_closed: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     # The first MAX_BAD_ROW_SAMPLES bad rows, in file order, for the operator to look up.
     bad_rows: list[RejectedRow] = field(default_factory=list)
@@ -49,7 +54,7 @@ class ImportSummary:
 
     @property
     def imported(self) -> int:
-        return self.created + self.updated + self.unchanged
+        return self.created + self.updated + self.unchanged + self.reopened
 
     def reject(self, row: RejectedRow) -> None:
         self.skipped[row.reason] += 1
@@ -68,36 +73,47 @@ def market_import_localdata(
     per transaction, so a failure keeps the chunks already committed and a re-run resumes.
 
     Rows whose stored values already match are not written (``updated_at`` keeps meaning "last
-    changed"). A store that an earlier import created and the file now lists as closed is
-    LEFT AS IS and only counted (``closed_still_listed``): parties and favorites point at it,
-    and hiding closed marts is a decision for an admin, not for a batch job reading one file.
+    changed"). A store the file lists as not operating (any 영업상태명 but 영업/정상: 폐업,
+    휴업, 취소/말소/만료/정지/중지) is never created; if an earlier import created it, it is
+    marked closed (``closed_at``; counted in ``marked_closed``), not deleted: its parties and
+    favorites point at it and its page still answers, but it leaves the lists and takes no
+    new party. A closed market listed as 영업/정상 again is reopened (``reopened``). When one
+    관리번호 has both kinds of rows in a file, the operating one wins; an empty 영업상태명
+    closes nothing.
     ``on_progress`` is called with the running summary after each chunk.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     summary = ImportSummary(dry_run=dry_run)
     closed_ids: list[str] = []
-    for chunk in _chunks(_accepted(rows, summary, closed_ids), chunk_size):
+    operating_ids: set[str] = set()
+    for chunk in _chunks(_accepted(rows, summary, closed_ids, operating_ids), chunk_size):
         _upsert_chunk(chunk, summary, dry_run=dry_run)
         if on_progress is not None:
             on_progress(summary)
-    summary.closed_still_listed = _count_existing(closed_ids, chunk_size)
+    to_close = list(dict.fromkeys(i for i in closed_ids if i not in operating_ids))
+    for start in range(0, len(to_close), chunk_size):
+        _close_chunk(to_close[start : start + chunk_size], summary, dry_run=dry_run)
     return summary
 
 
 def _accepted(
-    rows: Iterable[ParsedRow], summary: ImportSummary, closed_ids: list[str]
+    rows: Iterable[ParsedRow],
+    summary: ImportSummary,
+    closed_ids: list[str],
+    seen: set[str],
 ) -> Iterator[MarketRow]:
-    """The rows to upsert; counts the others on the way."""
+    """The rows to upsert; counts the others on the way. ``seen`` collects the 관리번호 of
+    operating rows, ``closed_ids`` those of rows listed as not operating."""
     max_id_length = _max_length("source_id")
-    seen: set[str] = set()
     for row in rows:
         if isinstance(row, RejectedRow):
             summary.reject(row)
         elif isinstance(row, ClosedRow):
             summary.closed += 1
             summary.closed_by_status[row.status or "(빈 값)"] += 1
-            if row.source_id:
+            # An empty 영업상태명 is a gap in the file, not news that a store closed.
+            if row.source_id and row.status:
                 closed_ids.append(row.source_id)
         elif len(row.source_id) > max_id_length:
             summary.reject(
@@ -128,37 +144,61 @@ def _chunks(rows: Iterable[MarketRow], size: int) -> Iterator[list[MarketRow]]:
 def _upsert_chunk(chunk: list[MarketRow], summary: ImportSummary, *, dry_run: bool) -> None:
     with transaction.atomic():
         existing = {
-            source_id: values
-            for source_id, *values in Market.objects.filter(
+            source_id: (closed_at, values)
+            for source_id, closed_at, *values in Market.objects.filter(
                 source=Market.Source.LOCALDATA, source_id__in=[r.source_id for r in chunk]
-            ).values_list("source_id", *LOCALDATA_FIELDS)
+            ).values_list("source_id", "closed_at", *LOCALDATA_FIELDS)
         }
-        created = updated = unchanged = 0
+        created = updated = unchanged = reopened = 0
         to_write: list[Market] = []
         for row in chunk:
             values = _field_values(row)
-            old = existing.get(row.source_id)
+            closed_at, old = existing.get(row.source_id, (None, None))
             if old is None:
                 created += 1
+            elif closed_at is not None:
+                reopened += 1
             elif _same(old, values):
                 unchanged += 1
                 continue
             else:
                 updated += 1
+            # closed_at=None: every row written here is operating (reopens a closed one).
             to_write.append(
-                Market(source=Market.Source.LOCALDATA, source_id=row.source_id, **values)
+                Market(
+                    source=Market.Source.LOCALDATA,
+                    source_id=row.source_id,
+                    closed_at=None,
+                    **values,
+                )
             )
         if to_write and not dry_run:
             Market.objects.bulk_create(
                 to_write,
                 update_conflicts=True,
                 unique_fields=["source", "source_id"],
-                update_fields=[*LOCALDATA_FIELDS, "updated_at"],
+                update_fields=[*LOCALDATA_FIELDS, "closed_at", "updated_at"],
             )
     # Counted after commit: a failed chunk adds nothing.
     summary.created += created
     summary.updated += updated
     summary.unchanged += unchanged
+    summary.reopened += reopened
+
+
+def _close_chunk(source_ids: list[str], summary: ImportSummary, *, dry_run: bool) -> None:
+    """Mark closed the markets of these 관리번호 that are still open; count both kinds."""
+    with transaction.atomic():
+        markets = Market.objects.filter(source=Market.Source.LOCALDATA, source_id__in=source_ids)
+        already = markets.filter(closed_at__isnull=False).count()
+        still_open = markets.filter(closed_at__isnull=True)
+        if dry_run:
+            marked = still_open.count()
+        else:
+            now = timezone.now()
+            marked = still_open.update(closed_at=now, updated_at=now)
+    summary.marked_closed += marked
+    summary.already_closed += already
 
 
 def _field_values(row: MarketRow) -> dict[str, str | float]:
@@ -188,12 +228,3 @@ def _same(old: list[Any], new: dict[str, str | float]) -> bool:
         elif old_value != new_value:
             return False
     return True
-
-
-def _count_existing(source_ids: list[str], batch: int) -> int:
-    total = 0
-    for start in range(0, len(source_ids), batch):
-        total += Market.objects.filter(
-            source=Market.Source.LOCALDATA, source_id__in=source_ids[start : start + batch]
-        ).count()
-    return total

@@ -4,9 +4,10 @@ from markets import api, views
 
 app_name = "markets"
 
+# ``markets:detail`` (a market's page with its open parties) is served by parties, which
+# config.urls adds to this namespace: markets sits below parties and cannot list them.
 urlpatterns = [
     path("", views.market_list_page, name="list"),
-    path("<id:market_id>/", views.market_detail_page, name="detail"),
 ]
 
 api_urlpatterns = [

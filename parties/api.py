@@ -207,9 +207,29 @@ class PartyCreateApi(APIView):
         operation_id="parties_create",
         tags=["parties"],
         request=PartyCreateInput,
-        responses={201: PartyDetailOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA},
+        description=(
+            "파티를 만들어요 (파티장 포함 정원). 폐업·휴업으로 닫힌 마트(`closed_at`이 있는 "
+            "마트)에서는 만들 수 없어요: 409 `market_closed`."
+        ),
+        responses={
+            201: PartyDetailOutput,
+            400: ERROR_SCHEMA,
+            401: ERROR_SCHEMA,
+            403: ERROR_SCHEMA,
+            409: ERROR_SCHEMA,
+        },
         examples=[
             OpenApiExample("create", value=CREATE_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "closed market",
+                value={
+                    "code": "market_closed",
+                    "message": "폐업한 매장이라 새 파티를 만들 수 없어요. 다른 마트를 골라 주세요.",
+                    "details": {"market_id": 12, "closed_at": "2026-11-30T09:00:00+09:00"},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
             OpenApiExample(
                 "deadline after meeting",
                 value={

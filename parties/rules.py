@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, DomainError, PermissionDenied
+from markets.models import Market
 from parties.models import Membership, MembershipRole, Party
 from parties.models import PartyStatus as S
 
@@ -40,6 +41,19 @@ def blocked_refusal(blocked_until: datetime | None) -> Refusal:
         _("페널티가 쌓여 %(date)s까지 파티를 만들거나 참여할 수 없어요.")
         % {"date": date_format(timezone.localtime(blocked_until), "Y년 n월 j일")},
         details={"blocked_until": blocked_until.isoformat()},
+    )
+
+
+def market_closed_refusal(market: Market) -> Refusal:
+    """A new party needs a market that operates: one an import found closed (폐업, 휴업)
+    takes none. Its existing parties go on (join, chat, ...): no other rule asks this."""
+    if market.closed_at is None:
+        return None
+    return Conflict(
+        "market_closed",
+        _("폐업한 매장이라 새 파티를 만들 수 없어요. 다른 마트를 골라 주세요."),
+        details={"market_id": market.pk, "closed_at": market.closed_at.isoformat()},
+        field="market_id",
     )
 
 

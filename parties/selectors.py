@@ -12,19 +12,24 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    Expression,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.expressions import CombinedExpression, RawSQL
-from django.db.models.functions import Cos, Power, Sin
+from django.db.models.functions import Coalesce, Cos, Power, Sin
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from catalog.models import Item
+from catalog.selectors import item_query
 from common.errors import DomainError, NotFound
 from common.geo import EARTH_RADIUS_KM
 from common.params import Point
@@ -205,7 +210,9 @@ def party_nearby(
         )
     q = q.strip()[:50]
     if q:
-        parties = parties.filter(Q(title__icontains=q) | Q(item__name__icontains=q))
+        parties = parties.filter(
+            Q(title__icontains=q) | Q(item_id__in=Item.objects.matching(item_query(q)).values("pk"))
+        )
     filtered = item_id is not None or category_id is not None or bool(q)
     nearest = _nearest_postgresql if connection.vendor == "postgresql" else _nearest_portable
     return nearest(parties, point, offset=offset, limit=limit, filtered=filtered)
@@ -432,4 +439,37 @@ def members_among(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
         Membership.objects.active()
         .filter(match, user__is_active=True)
         .values_list("party_id", "user_id")
+    )
+
+
+def open_parties_per_item_near(point: Point) -> Expression:
+    """Per item row (``OuterRef("pk")``): its recruiting parties inside the box around
+    ``point``'s circle — the item search's tie-breaker (registered in ``parties.apps``)."""
+    per_item = (
+        Party.objects.recruiting()
+        .within_box(point.lat, point.lng, point.radius_km)
+        .filter(item_id=OuterRef("pk"))
+        .order_by()
+        .values("item_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(per_item, output_field=IntegerField()), Value(0))
+
+
+# How many open parties a market's page lists; a market rarely has more at once.
+MARKET_PAGE_PARTIES = 50
+
+
+def party_list_at_market(*, market_id: int, limit: int = MARKET_PAGE_PARTIES) -> list[Party]:
+    """A market's open parties for its page: recruiting with the deadline ahead
+    (``Party.objects.recruiting``, as the nearby search), not hidden by a moderator;
+    soonest deadline first (ties by id)."""
+    return list(
+        Party.objects.recruiting()
+        .visible()
+        .filter(market_id=market_id)
+        .select_related("market", "item", "leader")
+        .only(*LISTED_FIELDS)
+        .order_by("recruit_until", "id")[:limit]
     )

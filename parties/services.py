@@ -94,6 +94,7 @@ def party_create(
     market = Market.objects.filter(pk=market_id).first()
     if market is None:
         raise DomainError("market_not_found", _("마트를 찾을 수 없어요."), field="market_id")
+    _raise(rules.market_closed_refusal(market))
     if not Item.objects.filter(pk=item_id).exists():
         raise DomainError("item_not_found", _("품목을 찾을 수 없어요."), field="item_id")
     title, unit = title.strip(), unit.strip()
@@ -142,6 +143,10 @@ def party_create(
         )
 
     with transaction.atomic():
+        # Asked again on the locked row: an import closing the market meanwhile either
+        # waits for this party (created before the close) or is seen here (refused).
+        locked = Market.objects.select_for_update(no_key=True).only("closed_at").get(pk=market.pk)
+        _raise(rules.market_closed_refusal(locked))
         party = Party.objects.create(
             leader=leader,
             market=market,

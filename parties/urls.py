@@ -18,6 +18,12 @@ urlpatterns = [
     ),
 ]
 
+# A market's page lists its open parties, so parties serves it; config.urls mounts these
+# under /markets/ in the ``markets`` namespace (``markets:detail``, as every template says).
+market_urlpatterns = [
+    path("<id:market_id>/", views.market_detail_page, name="detail"),
+]
+
 api_urlpatterns = [
     path("parties", api.PartyCreateApi.as_view(), name="api-party-create"),
     path("parties/nearby", api.PartyNearbyApi.as_view(), name="api-parties-nearby"),

@@ -34,6 +34,7 @@ from parties.selectors import (
     party_available_actions,
     party_get,
     party_get_visible,
+    party_list_at_market,
     party_members,
     party_membership,
     party_withdrawals,
@@ -206,7 +207,9 @@ def _market_options(request: HttpRequest, selected_id: int | None) -> tuple[list
     """(markets within 10 km of the user's home for a select, the selected market).
 
     With no home, or no market near it, the list is empty and the page offers a search box.
-    A preselected market from elsewhere joins the list so the select can show it.
+    A preselected market from elsewhere joins the list so the select can show it. Closed
+    markets (폐업) are never choices: ``market_list`` leaves them out, and a preselected
+    one is dropped (the service would refuse it; a refused post says why by the field).
     """
     user = cast(User, request.user)  # party_create_page is @login_required
     markets = (
@@ -220,6 +223,8 @@ def _market_options(request: HttpRequest, selected_id: int | None) -> tuple[list
         try:
             selected = market_get(market_id=selected_id)
         except DomainError:
+            selected = None
+        if selected is not None and rules.market_closed_refusal(selected) is not None:
             selected = None
         if selected is not None and markets:
             markets = [selected, *markets]
@@ -413,6 +418,23 @@ def party_reschedule_page(request: HttpRequest, party_id: int) -> HttpResponse:
             }
         )
     return render(request, "parties/reschedule.html", {"party": party, "form": form})
+
+
+def market_detail_page(request: HttpRequest, market_id: int) -> HttpResponse:
+    """A market's page (``markets:detail``): its facts and map, and its open parties,
+    soonest deadline first. Served here because it lists parties (markets is below parties).
+    A closed market (폐업) still answers, says so, and offers no new party."""
+    market = market_get(market_id=market_id)  # NotFound: the app's 404 page
+    return render(
+        request,
+        "markets/detail.html",
+        {
+            "market": market,
+            "parties": decorate_parties(party_list_at_market(market_id=market.pk)),
+            # The service's own rule: "create" is offered only where the market takes parties.
+            "create_refusal": rules.market_closed_refusal(market),
+        },
+    )
 
 
 def profile_page(request: HttpRequest, user_id: int) -> HttpResponse:

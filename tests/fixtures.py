@@ -22,6 +22,7 @@ __all__ = [
     "password",
     "second_page",
     "server",
+    "synonym_table",
     "user",
     "user_factory",
 ]
@@ -86,6 +87,17 @@ def _fresh_cache():
     clear_cache()
     ratelimit._local.clear()  # the per-process fallback counters
     yield
+
+
+@pytest.fixture
+def synonym_table(db):
+    """The seeded synonym table. Migration 0008 fills it, but a transactional test's flush
+    empties every table for the tests that follow it; this puts the file's groups back."""
+    from catalog.services import synonyms_load
+    from catalog.synonyms import read_synonym_file
+
+    synonyms_load(groups=read_synonym_file())
+    clear_cache()  # the cached word map of an emptier table
 
 
 CHROMIUM_ARGS = [

@@ -130,7 +130,7 @@ def test_page_paths_no_route_takes_are_the_apps_own_404_page(client):
 ENDPOINTS: dict[str, tuple[str, ...]] = {
     "/": ("lat", "lng", "radius_km", "q", "item", "category", "page", "area"),
     "/items/": ("q", "category", "page"),
-    "/markets/": ("q", "lat", "lng", "radius_km", "near", "page"),
+    "/markets/": ("q", "lat", "lng", "radius_km", "near", "order", "page"),
     "/markets/1/": (),
     "/parties/new/": ("market", "item"),
     "/parties/mine/": (),
@@ -145,7 +145,7 @@ ENDPOINTS: dict[str, tuple[str, ...]] = {
     "/api/v1/categories": (),
     "/api/v1/items": ("q", "category", "page", "page_size"),
     "/api/v1/items/1": (),
-    "/api/v1/markets": ("q", "lat", "lng", "radius_km", "page", "page_size"),
+    "/api/v1/markets": ("q", "lat", "lng", "radius_km", "order", "page", "page_size"),
     "/api/v1/markets/1": (),
     "/api/v1/me": (),
     "/api/v1/me/favorites": (),

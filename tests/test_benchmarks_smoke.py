@@ -51,5 +51,7 @@ def test_item_search_benchmark_smoke() -> None:
     assert result.returncode == 0, result.stderr
     assert "indexed p50" in result.stdout
     assert "seq-scan p50" in result.stdout
-    for query_class in ("1 char", "2 chars", "3+ chars"):
+    assert "suggest p50" in result.stdout
+    classes = ("1 char", "2 chars", "3+ chars", "multi-term", "synonym", "초성", "category")
+    for query_class in classes:
         assert query_class in result.stdout

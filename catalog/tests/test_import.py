@@ -206,3 +206,24 @@ def test_weekly_schedule_is_editable_in_the_beat_tables(db):
     assert task.enabled
     assert (crontab.minute, crontab.hour, crontab.day_of_week) == ("0", "4", "1")
     assert str(crontab.timezone) == "Asia/Seoul"
+
+
+def test_imported_items_are_found_by_maker_category_and_initials(fake):
+    from catalog.selectors import item_search
+
+    fake.foodsafety = foodsafety_rows(3)
+    catalog_import(source="foodsafety")
+    by_maker = item_search(q="공구식품 0")
+    assert [item.barcode for item in by_maker] == ["8800000000000"]
+    assert item_search(q="과자류 소분류 0").count() == 1
+    processed = Item.objects.filter(category__key__startswith="가공식품 > ").count()
+    assert 0 < processed == item_search(q="가공식품").count()
+    assert [item.name for item in item_search(q="ㄱㅈㄹㅅㅍ0")] == ["과자류 상품 0"]
+    # A rerun with a changed name reindexes the row; an unchanged one writes nothing.
+    name = Item.objects.get(barcode="8800000000000").name
+    fake.foodsafety[0]["PRDT_NM"] = "새이름 과자"
+    run = catalog_import(source="foodsafety")
+    assert (run.updated, run.unchanged) == (1, 2)
+    assert item_search(q="새이름").count() == 1 and not item_search(q=name).filter(
+        barcode="8800000000000"
+    )

@@ -366,22 +366,97 @@ def test_reimport_with_a_changed_name_updates_that_row(tmp_path):
     assert market.updated_at > original.updated_at
 
 
+# 신세계백화점 센텀시티점 (the only store in 부산광역시) listed as not operating.
+def centum_as(status: str) -> dict[str, str]:
+    return {
+        '"01","영업/정상","01","영업중","","","","","","12345.67","","부산광역시': (
+            f'"03","{status}","03","{status}","20240101","","","","","12345.67","","부산광역시'
+        )
+    }
+
+
+CENTUM = "3330000-114-2009-00001"
+
+
 @pytest.mark.django_db
-def test_store_imported_earlier_and_now_closed_is_kept_and_counted(tmp_path):
+def test_store_imported_earlier_and_now_closed_is_marked_closed_not_deleted(tmp_path):
     run_import()
-    closed = write_variant(
-        tmp_path,
-        replace={
-            '"01","영업/정상","01","영업중","","","","","","12345.67","","부산광역시': (
-                '"03","폐업","03","폐업","20240101","","","","","12345.67","","부산광역시'
-            )
-        },
+    before = Market.objects.get(source_id=CENTUM)
+    summary = market_import_localdata(
+        rows=LocalDataFile.open(write_variant(tmp_path, replace=centum_as("폐업")))
     )
-    summary = market_import_localdata(rows=LocalDataFile.open(closed))
     assert summary.closed == 3
-    assert summary.closed_still_listed == 1
+    assert summary.closed_by_status == {"폐업": 3}
+    # The two closed stores of the fixture were never imported: only Centum is marked.
+    assert (summary.marked_closed, summary.already_closed) == (1, 0)
+    assert (summary.created, summary.updated, summary.unchanged, summary.reopened) == (0, 0, 8, 0)
+    market = Market.objects.get(source_id=CENTUM)
+    assert market.pk == before.pk
+    assert market.name == "신세계백화점 센텀시티점"
+    assert market.closed_at is not None
+    assert market.updated_at > before.updated_at
+    assert list(Market.objects.filter(closed_at__isnull=False)) == [market]
+
+
+@pytest.mark.django_db
+def test_store_on_a_break_is_closed_too(tmp_path):
+    run_import()
+    summary = market_import_localdata(
+        rows=LocalDataFile.open(write_variant(tmp_path, replace=centum_as("휴업")))
+    )
+    assert summary.closed_by_status == {"폐업": 2, "휴업": 1}
+    assert summary.marked_closed == 1
+    assert Market.objects.get(source_id=CENTUM).closed_at is not None
+
+
+@pytest.mark.django_db
+def test_closed_store_listed_as_operating_again_is_reopened(tmp_path):
+    run_import()
+    closing = write_variant(tmp_path, replace=centum_as("폐업"))
+    market_import_localdata(rows=LocalDataFile.open(closing))
+    # The same closing file again: already closed, the closing time stays.
+    closed_at = Market.objects.get(source_id=CENTUM).closed_at
+    again = market_import_localdata(rows=LocalDataFile.open(closing))
+    assert (again.marked_closed, again.already_closed) == (0, 1)
+    assert Market.objects.get(source_id=CENTUM).closed_at == closed_at
+
+    summary = market_import_localdata(rows=LocalDataFile.open(FIXTURE))
+    assert summary.reopened == 1
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 8)
-    assert Market.objects.filter(name="신세계백화점 센텀시티점").exists()
+    assert (summary.marked_closed, summary.already_closed) == (0, 0)
+    assert summary.imported == 9
+    assert not Market.objects.filter(closed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_closing_and_reopening_without_writing(tmp_path):
+    run_import()
+    closing = write_variant(tmp_path, replace=centum_as("폐업"))
+    summary = market_import_localdata(rows=LocalDataFile.open(closing), dry_run=True)
+    assert summary.marked_closed == 1
+    assert Market.objects.get(source_id=CENTUM).closed_at is None
+    market_import_localdata(rows=LocalDataFile.open(closing))
+    reopening = market_import_localdata(rows=LocalDataFile.open(FIXTURE), dry_run=True)
+    assert reopening.reopened == 1
+    assert Market.objects.get(source_id=CENTUM).closed_at is not None
+
+
+@pytest.mark.django_db
+def test_operating_row_wins_over_a_closed_row_for_the_same_store():
+    row = MarketRow(
+        line=2, source_id="9000000-114-2020-00001", name="이마트 테스트점", brand="이마트",
+        kind="대형마트", road_address="", lot_address="", lat=37.5, lng=127.0, sido="",
+        sigungu="",
+    )  # fmt: skip
+    market_import_localdata(rows=[row])
+    closed = ClosedRow(line=3, source_id=row.source_id, status="폐업")
+    summary = market_import_localdata(rows=[closed, row])
+    assert summary.marked_closed == 0
+    assert Market.objects.get(source_id=row.source_id).closed_at is None
+    # An empty 영업상태명 is a gap in the file: it closes nothing.
+    summary = market_import_localdata(rows=[ClosedRow(line=2, source_id=row.source_id, status="")])
+    assert (summary.closed, summary.marked_closed) == (1, 0)
+    assert Market.objects.get(source_id=row.source_id).closed_at is None
 
 
 @pytest.mark.django_db
@@ -468,11 +543,27 @@ def test_command_prints_the_summary():
     assert "localdata_sample.csv (cp949)" in out
     assert "created:   9" in out
     assert "updated:   0" in out
+    assert "reopened:  0" in out
     assert "closed (not imported): 2 [폐업 2]" in out
+    assert "of which marked closed now: 0" in out
     assert "bad rows (skipped): 7" in out
     assert "missing_coordinates (좌표 없음): 1" in out
     for line, reason in BAD_ROWS.items():
         assert f"line {line}: {reason}" in out
+
+
+@pytest.mark.django_db
+def test_command_prints_closed_and_reopened_counts(tmp_path):
+    run_import()
+    out = run_import(write_variant(tmp_path, replace=centum_as("폐업")))
+    assert "closed (not imported): 3 [폐업 3]" in out
+    assert "of which marked closed now: 1" in out
+    assert "of which already closed" not in out
+    out = run_import(write_variant(tmp_path, replace=centum_as("폐업")))
+    assert "of which marked closed now: 0" in out
+    assert "of which already closed: 1" in out
+    out = run_import()
+    assert "reopened:  1" in out
 
 
 @pytest.mark.django_db

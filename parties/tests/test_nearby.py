@@ -264,3 +264,29 @@ def test_nearby_page_walks_the_nearest_first_index_on_postgresql(scattered_parti
                 cursor.execute(f"SET {setting} = on")
     assert "Index Scan using party_recruiting_earth_idx" in plan, plan
     assert "Order By: (earth <->" in plan, plan
+
+
+def test_nearby_text_filter_uses_the_item_search(api_client, synonym_table):
+    """휴지 finds a 화장지 party 7 km away; every term must match, in any order."""
+    from tests.factories import CategoryFactory, ItemFactory, MarketFactory, make_party
+
+    living = CategoryFactory(name="생활용품")
+    tissue = ItemFactory(
+        name="3겹 화장지 30롤", category=CategoryFactory(name="화장지", parent=living)
+    )
+    apples = ItemFactory(name="부사 사과 5kg 박스")
+    market = MarketFactory(lat=37.5630, lng=126.9900)  # ~7 km from the point below
+    tissue_party = make_party(market=market, item=tissue, title="두루마리 나눠요")
+    make_party(market=market, item=apples, title="사과 나눠요")
+
+    def titles(q):
+        response = api_client.get(
+            "/api/v1/parties/nearby", {"lat": "37.5000", "lng": "127.0000", "q": q}
+        )
+        assert response.status_code == 200, response.content
+        return [party["title"] for party in response.json()["results"]]
+
+    assert titles("휴지") == [tissue_party.title]
+    assert titles("30롤 화장지") == [tissue_party.title]
+    assert titles("ㅎㅈㅈ") == [tissue_party.title]
+    assert titles("휴지 사과") == []

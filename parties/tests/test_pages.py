@@ -328,7 +328,7 @@ def test_create_page_without_home_searches_markets(client, near_market):
     assert 'data-url="/api/v1/markets"' in html
     assert f'name="market_id" id="id_market_id" value="{near_market.pk}"' in html
     assert "선택됨: 홈플러스 월드컵점" in html
-    assert 'data-url="/api/v1/items"' in html
+    assert 'data-url="/api/v1/items/suggest"' in html
 
 
 def test_create_page_opens_for_a_new_user_without_home_or_preselection(client, near_market):

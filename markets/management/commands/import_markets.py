@@ -30,7 +30,8 @@ class _TqdmStream:
 class Command(BaseCommand):
     help = (
         "LOCALDATA 대규모점포 CSV(CP949 또는 UTF-8)에서 영업 중인 마트를 가져옵니다. "
-        "관리번호 기준으로 다시 실행해도 안전합니다."
+        "이미 있는 마트가 폐업·휴업 등으로 나오면 닫힌 마트로 표시하고, 다시 영업/정상으로 "
+        "나오면 다시 엽니다. 관리번호 기준으로 다시 실행해도 안전합니다."
     )
 
     def add_arguments(self, parser) -> None:
@@ -76,12 +77,14 @@ class Command(BaseCommand):
         out.write(f"  created:   {summary.created}")
         out.write(f"  updated:   {summary.updated}")
         out.write(f"  unchanged: {summary.unchanged}")
+        out.write(f"  reopened:  {summary.reopened}")
         statuses = ", ".join(f"{s} {n}" for s, n in summary.closed_by_status.most_common())
         out.write(
             f"  closed (not imported): {summary.closed}" + (f" [{statuses}]" if statuses else "")
         )
-        if summary.closed_still_listed:
-            out.write(f"    of which imported earlier and kept: {summary.closed_still_listed}")
+        out.write(f"    of which marked closed now: {summary.marked_closed}")
+        if summary.already_closed:
+            out.write(f"    of which already closed: {summary.already_closed}")
         bad = summary.skipped_total
         out.write(f"  bad rows (skipped): {bad}")
         if not bad:
