@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.selectors import category_list, item_get, item_search
-from common.api import Pagination
+from common.api import CappedCountPagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_point, parse_positive_int, parse_text
 
@@ -60,7 +60,13 @@ class ItemListApi(APIView):
             *PAGE_PARAMETERS,
         ],
         responses={
-            200: paginated("PaginatedItems", ItemOutput(many=True)),
+            200: paginated(
+                "PaginatedItems",
+                ItemOutput(many=True),
+                count_capped=serializers.BooleanField(
+                    help_text="true: 1,000개 넘게 찾았어요 (count는 1000)"
+                ),
+            ),
             400: ERROR_SCHEMA,
             404: ERROR_SCHEMA,
         },
@@ -71,7 +77,7 @@ class ItemListApi(APIView):
             category_id=parse_positive_int(request.query_params, "category"),
             near=parse_point(request.query_params),
         )
-        paginator = Pagination()
+        paginator = CappedCountPagination()
         page = paginator.paginate_queryset(items, request, view=self)
         return paginator.get_paginated_response(ItemOutput(page, many=True).data)
 

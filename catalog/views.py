@@ -1,11 +1,11 @@
 """Item pages: search with a category filter."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from catalog.models import Item
 from catalog.selectors import category_list, item_search
+from common.api import CappedCountPaginator
 from common.errors import DomainError
 from common.geo import DEFAULT_RADIUS_KM
 from common.params import Point, parse_page, parse_positive_int, parse_text
@@ -26,7 +26,7 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
         items = item_search(q=q, category_id=category_id, near=home)
     except DomainError as exc:
         error, items = exc.message, Item.objects.none()
-    page = Paginator(items, 30).get_page(number)
+    page = CappedCountPaginator(items, 30).get_page(number)
     return render(
         request,
         "catalog/list.html",

@@ -240,3 +240,16 @@ def test_every_query_class_is_served_by_the_gram_index(catalog, query):
 def test_selector_order_without_location_is_rank_then_name(catalog):
     names = [item.name for item in item_search(q="2L")]
     assert names == ["Samdasoo 2L x 12", "동원샘물 2L 6병", "제주 삼다수 2L 12병"]
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_so(api_client, client, catalog, monkeypatch):
+    from common.api import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
+    body = api_client.get("/api/v1/items", {"q": "2L"}).json()  # three waters
+    # The first CAP results can be paged through: refine the search for the rest.
+    assert (body["count"], body["count_capped"], len(body["results"])) == (2, True, 2)
+    body = api_client.get("/api/v1/items", {"q": "삼다수"}).json()
+    assert (body["count"], body["count_capped"]) == (1, False)
+    page = client.get("/items/", {"q": "2L"}).content.decode()
+    assert "품목 2개 이상" in page
