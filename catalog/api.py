@@ -1,5 +1,7 @@
 """Catalog JSON API: item search and categories."""
 
+from functools import partial
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -7,8 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.selectors import category_list, item_get, item_search
-from common.api import CappedCountPagination
+from catalog.selectors import category_list, item_get, item_search_page
+from common.api import FetchedPagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_point, parse_positive_int, parse_text
 
@@ -60,25 +62,22 @@ class ItemListApi(APIView):
             *PAGE_PARAMETERS,
         ],
         responses={
-            200: paginated(
-                "PaginatedItems",
-                ItemOutput(many=True),
-                count_capped=serializers.BooleanField(
-                    help_text="true: 1,000개 넘게 찾았어요 (count는 1000)"
-                ),
-            ),
+            200: paginated("PaginatedItems", ItemOutput(many=True)),
             400: ERROR_SCHEMA,
             404: ERROR_SCHEMA,
         },
     )
     def get(self, request):
-        items = item_search(
+        search = partial(
+            item_search_page,
             q=parse_text(request.query_params, "q"),
             category_id=parse_positive_int(request.query_params, "category"),
             near=parse_point(request.query_params),
         )
-        paginator = CappedCountPagination()
-        page = paginator.paginate_queryset(items, request, view=self)
+        paginator = FetchedPagination()
+        page = paginator.paginate_queryset(
+            lambda offset, limit: search(offset=offset, limit=limit), request, view=self
+        )
         return paginator.get_paginated_response(ItemOutput(page, many=True).data)
 
 
@@ -105,7 +104,7 @@ class ItemSuggestApi(APIView):
     def get(self, request):
         q = parse_text(request.query_params, "q")
         near = parse_point(request.query_params)
-        items = item_search(q=q, near=near)[:SUGGESTIONS] if q else []
+        items = item_search_page(q=q, near=near, limit=SUGGESTIONS)[0] if q else []
         return Response(ItemSuggestionOutput(items, many=True).data)
 
 

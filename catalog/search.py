@@ -112,12 +112,16 @@ class Search:
 
     def rank(self) -> Expression:
         if len(self.terms) == 1 and is_initials_query(self.terms[0]):
+            # Every match holds the initials in its name's initials: the name tier at worst.
             term = self.terms[0]
-            exact = Q(search_text__endswith=SEPARATOR + term)
-            prefix = Q(search_text__contains=SEPARATOR + term)
-        else:
-            exact = Q(search_name=self.whole)
-            prefix = Q(search_name__startswith=self.whole)
+            return Case(
+                When(Q(search_text__endswith=SEPARATOR + term), then=Value(RANK_EXACT)),
+                When(Q(search_text__contains=SEPARATOR + term), then=Value(RANK_PREFIX)),
+                default=Value(RANK_NAME),
+                output_field=models.IntegerField(),
+            )
+        exact = Q(search_name=self.whole)
+        prefix = Q(search_name__startswith=self.whole)
         as_typed = reduce(and_, (self._in_name(term, term) for term in self.terms))
         whens = [
             When(exact, then=Value(RANK_EXACT)),

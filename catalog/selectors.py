@@ -1,6 +1,6 @@
 """Catalog reads: item search and the category tree."""
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from catalog.demand import demand_near
@@ -49,6 +49,36 @@ def item_search(
     if demand is not None:
         return items.annotate(demand=demand).order_by(*BEST_FIRST, F("demand").desc(), "name", "id")
     return items.order_by(*BEST_FIRST, "name", "id")
+
+
+def item_search_page(
+    *,
+    q: str = "",
+    category_id: int | None = None,
+    near: Point | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[Item], int]:
+    """One page of ``item_search`` and the number of matches, in one query: the page's ids
+    ranked with ``count(*) OVER ()`` over narrow rows, then those items with their
+    categories. A separate count visited every match again; ranking whole rows with the
+    window copied each into the window's store (가공식품: 73 ms page + 27 ms count →
+    76 ms; 팩: 19 + 7 → 20 ms; benchmarks/item_search.py)."""
+    ranked = item_search(q=q, category_id=category_id, near=near)
+    # The ordering's annotations are selected too: ordered by but not selected, Django
+    # numbers them by a position that is not in the select list.
+    ordering = [
+        name for name in ("rank", "leaf_rank", "demand") if name in ranked.query.annotations
+    ]
+    rows = list(
+        ranked.annotate(total=Window(Count("pk"))).values_list("pk", "total", *ordering)[
+            offset : offset + limit
+        ]
+    )
+    if not rows:  # past the end, or nothing: only then a count of its own
+        return [], ranked.count() if offset else 0
+    found = Item.objects.select_related("category").in_bulk([row[0] for row in rows])
+    return [found[row[0]] for row in rows], rows[0][1]
 
 
 def item_get(*, item_id: int) -> Item:

@@ -1,14 +1,18 @@
 """Item pages: search with a category filter."""
 
+from functools import partial
+
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from catalog.models import Item
-from catalog.selectors import category_list, item_search
-from common.api import CappedCountPaginator
+from catalog.selectors import category_list, item_search_page
+from common.api import FetchedPaginator
 from common.errors import DomainError
 from common.geo import DEFAULT_RADIUS_KM
 from common.params import Point, parse_page, parse_positive_int, parse_text
+
+PAGE_SIZE = 30
 
 
 def item_list_page(request: HttpRequest) -> HttpResponse:
@@ -23,10 +27,13 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
             if user.is_authenticated and user.lat is not None and user.lng is not None
             else None
         )
-        items = item_search(q=q, category_id=category_id, near=home)
+        search = partial(item_search_page, q=q, category_id=category_id, near=home)
+        paginator: Paginator = FetchedPaginator(
+            lambda offset, limit: search(offset=offset, limit=limit), PAGE_SIZE
+        )
+        page = paginator.get_page(number)
     except DomainError as exc:
-        error, items = exc.message, Item.objects.none()
-    page = CappedCountPaginator(items, 30).get_page(number)
+        error, page = exc.message, Paginator([], PAGE_SIZE).get_page(1)
     return render(
         request,
         "catalog/list.html",

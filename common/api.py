@@ -1,12 +1,11 @@
 """DRF glue shared by every app: error shape, pagination, small view helpers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import InvalidPage, Paginator
-from django.db.models import QuerySet
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -124,37 +123,50 @@ class Pagination(PageNumberPagination):
         return super().get_paginated_response_schema(schema)
 
 
-class CappedCountPaginator(Paginator):
-    """Counts at most ``CAP`` rows: for a search, "1,000개 이상" says as much as the exact
-    figure, and counting every match of a broad query cost more than its page (item search:
-    가공식품, 30,823 matches, count 27 ms; benchmarks/item_search.py). ``capped`` tells."""
-
-    CAP = 1000
-
-    @cached_property
-    def count(self) -> int:
-        # No ORDER BY in the counted subquery: it stops at CAP + 1 rows.
-        rows: QuerySet = self.object_list  # type: ignore[assignment]  # a QuerySet here
-        found = rows.order_by()[: self.CAP + 1].count()
-        self.capped = found > self.CAP
-        return min(found, self.CAP)
-
-    capped = False
+# A page's rows and the total, fetched together: (offset, limit) -> (rows, total).
+FetchPage = Callable[[int, int], tuple[list[Any], int]]
 
 
-class CappedCountPagination(Pagination):
-    """``Pagination`` whose ``count`` stops at 1,000; ``count_capped`` says when it did."""
+class FetchedPaginator(Paginator):
+    """Pages whose rows come with the total in one query (``count(*) OVER ()``), where a
+    separate count would visit every match a second time (item search: 가공식품, 30,823
+    matches, count 27 ms on top of the page; benchmarks/item_search.py)."""
 
-    django_paginator_class = CappedCountPaginator
+    def __init__(self, fetch: FetchPage, per_page: int) -> None:
+        super().__init__([], per_page)
+        self._fetch = fetch
 
-    def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
-        assert self.page is not None
-        paginator = self.page.paginator
-        response.data["count_capped"] = isinstance(paginator, CappedCountPaginator) and (
-            paginator.capped
+    def page(self, number: Any) -> Page:
+        number = self.validate_number_format(number)
+        rows, total = self._fetch((number - 1) * self.per_page, self.per_page)
+        self.__dict__["count"] = total  # the cached_property, known now
+        self.validate_number(number)
+        return Page(rows, number, self)
+
+    def validate_number_format(self, number: Any) -> int:
+        try:
+            value = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(_("페이지 번호가 잘못됐어요.")) from None
+        if value < 1:
+            raise EmptyPage(_("페이지가 없어요."))
+        return value
+
+
+class FetchedPagination(Pagination):
+    """``Pagination`` over a ``FetchPage``: the view passes the function, not a queryset."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        number, size = page_window(
+            request, default_size=self.page_size, max_size=self.max_page_size
         )
-        return response
+        paginator = FetchedPaginator(queryset, size)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage:
+            raise DomainNotFound("not_found", _("페이지가 없어요.")) from None
+        self.request = request
+        return list(self.page)
 
 
 def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tuple[int, int]:

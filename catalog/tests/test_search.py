@@ -242,14 +242,16 @@ def test_selector_order_without_location_is_rank_then_name(catalog):
     assert names == ["Samdasoo 2L x 12", "동원샘물 2L 6병", "제주 삼다수 2L 12병"]
 
 
-def test_a_broad_search_counts_up_to_the_cap_and_says_so(api_client, client, catalog, monkeypatch):
-    from common.api import CappedCountPaginator
-
-    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
-    body = api_client.get("/api/v1/items", {"q": "2L"}).json()  # three waters
-    # The first CAP results can be paged through: refine the search for the rest.
-    assert (body["count"], body["count_capped"], len(body["results"])) == (2, True, 2)
-    body = api_client.get("/api/v1/items", {"q": "삼다수"}).json()
-    assert (body["count"], body["count_capped"]) == (1, False)
-    page = client.get("/items/", {"q": "2L"}).content.decode()
-    assert "품목 2개 이상" in page
+def test_the_count_is_exact_and_pages_walk_the_ranked_results(api_client, client, catalog):
+    body = api_client.get("/api/v1/items", {"q": "2L", "page_size": 2}).json()  # three waters
+    assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+    second = api_client.get("/api/v1/items", {"q": "2L", "page_size": 2, "page": 2}).json()
+    assert second["count"] == 3 and len(second["results"]) == 1
+    names = [r["name"] for r in body["results"] + second["results"]]
+    assert names == ["Samdasoo 2L x 12", "동원샘물 2L 6병", "제주 삼다수 2L 12병"]
+    past = api_client.get("/api/v1/items", {"q": "2L", "page_size": 2, "page": 3})
+    assert past.status_code == 404 and past.json()["code"] == "not_found"
+    nothing = api_client.get("/api/v1/items", {"q": "없는품목"}).json()
+    assert (nothing["count"], nothing["results"]) == (0, [])
+    page = client.get("/items/", {"q": "2L", "page": 9}).content.decode()
+    assert "품목 3개" in page and "제주 삼다수 2L 12병" in page  # past the end: the last page
