@@ -12,18 +12,15 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
-    Expression,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.expressions import CombinedExpression, RawSQL
-from django.db.models.functions import Coalesce, Cos, Power, Sin
+from django.db.models.functions import Cos, Power, Sin
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -442,19 +439,17 @@ def members_among(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     )
 
 
-def open_parties_per_item_near(point: Point) -> Expression:
-    """Per item row (``OuterRef("pk")``): its recruiting parties inside the box around
-    ``point``'s circle — the item search's tie-breaker (registered in ``parties.apps``)."""
-    per_item = (
+def open_parties_per_item_near(point: Point) -> dict[int, int]:
+    """Item id -> its recruiting parties inside the box around ``point``'s circle: the item
+    search's tie-breaker (registered in ``parties.apps``)."""
+    rows = (
         Party.objects.recruiting()
         .within_box(point.lat, point.lng, point.radius_km)
-        .filter(item_id=OuterRef("pk"))
         .order_by()
-        .values("item_id")
+        .values_list("item_id")
         .annotate(count=Count("pk"))
-        .values("count")
     )
-    return Coalesce(Subquery(per_item, output_field=IntegerField()), Value(0))
+    return dict(rows)
 
 
 # How many open parties a market's page lists; a market rarely has more at once.
