@@ -1,10 +1,15 @@
 """The create-party form: input parsing only. The rules live in ``parties.services``."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.params import MAX_ID
 from parties.models import MAX_CAPACITY, MIN_CAPACITY
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_QUANTITY = 1_000_000  # as the API accepts
@@ -18,6 +23,21 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+def local_datetime_field(
+    label: "StrOrPromise", required_message: "StrOrPromise"
+) -> forms.DateTimeField:
+    """A meeting or deadline time from a ``datetime-local`` input (or typed by hand)."""
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=DateTimeLocalInput,
+        error_messages={
+            "required": required_message,
+            "invalid": _("날짜와 시각을 정확히 입력해 주세요."),
+        },
+    )
 
 
 class PartyCreateForm(forms.Form):
@@ -91,24 +111,8 @@ class PartyCreateForm(forms.Form):
             "invalid": _("정원은 숫자로 입력해 주세요."),
         },
     )
-    recruit_until = forms.DateTimeField(
-        label=_("모집 마감 시각"),
-        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=DateTimeLocalInput,
-        error_messages={
-            "required": _("모집 마감 시각을 정해 주세요."),
-            "invalid": _("날짜와 시각을 정확히 입력해 주세요."),
-        },
-    )
-    meet_at = forms.DateTimeField(
-        label=_("만나는 시각"),
-        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=DateTimeLocalInput,
-        error_messages={
-            "required": _("만나는 시각을 정해 주세요."),
-            "invalid": _("날짜와 시각을 정확히 입력해 주세요."),
-        },
-    )
+    recruit_until = local_datetime_field(_("모집 마감 시각"), _("모집 마감 시각을 정해 주세요."))
+    meet_at = local_datetime_field(_("만나는 시각"), _("만나는 시각을 정해 주세요."))
 
     def add_domain_error(self, error) -> None:
         """A service's refusal, next to the field it names (``DomainError.field``)."""
@@ -124,15 +128,7 @@ class PartyCreateForm(forms.Form):
 class PartyRescheduleForm(forms.Form):
     """The leader's reschedule: a new meeting time and the spot note (input parsing only)."""
 
-    meet_at = forms.DateTimeField(
-        label=_("만나는 시각"),
-        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=DateTimeLocalInput,
-        error_messages={
-            "required": _("만나는 시각을 정해 주세요."),
-            "invalid": _("날짜와 시각을 정확히 입력해 주세요."),
-        },
-    )
+    meet_at = local_datetime_field(_("만나는 시각"), _("만나는 시각을 정해 주세요."))
     meeting_note = forms.CharField(
         label=_("만나는 곳 메모"),
         max_length=200,
