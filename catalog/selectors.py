@@ -37,10 +37,7 @@ def item_search(
 ) -> QuerySet[Item]:
     """Items matching ``q`` (``catalog.search``), best first: rank, then — with ``near`` —
     more open parties nearby, then name."""
-    # The categories of the page come in a second query: joined, the planner (which cannot
-    # estimate how many rows a gram search finds) chose a nested loop over every match —
-    # 36 of 94 ms for 가공식품's 30,823 matches (benchmarks/item_search.py).
-    items = Item.objects.prefetch_related("category").search(item_query(q))
+    items = Item.objects.search(item_query(q))
     if category_id is not None:
         if not Category.objects.filter(pk=category_id).exists():
             raise NotFound("category_not_found", _("분류를 찾을 수 없어요."))
@@ -77,6 +74,9 @@ def item_search_page(
     )
     if not rows:  # past the end, or nothing: only then a count of its own
         return [], ranked.count() if offset else 0
+    # The categories only for the page's rows: joined in the ranked query, the planner
+    # (which cannot estimate how many rows a gram search finds) chose a nested loop over
+    # every match — 36 of 94 ms for 가공식품's 30,823 matches (benchmarks/item_search.py).
     found = Item.objects.select_related("category").in_bulk([row[0] for row in rows])
     return [found[row[0]] for row in rows], rows[0][1]
 

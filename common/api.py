@@ -156,17 +156,7 @@ class FetchedPaginator(Paginator):
 class FetchedPagination(Pagination):
     """``Pagination`` over a ``FetchPage``: the view passes the function, not a queryset."""
 
-    def paginate_queryset(self, queryset, request, view=None):
-        number, size = page_window(
-            request, default_size=self.page_size, max_size=self.max_page_size
-        )
-        paginator = FetchedPaginator(queryset, size)
-        try:
-            self.page = paginator.page(number)
-        except InvalidPage:
-            raise DomainNotFound("not_found", _("페이지가 없어요.")) from None
-        self.request = request
-        return list(self.page)
+    django_paginator_class = FetchedPaginator
 
 
 def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tuple[int, int]:

@@ -8,8 +8,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from catalog.services import synonyms_load
-from catalog.synonyms import read_synonym_file
 from demo.catalog import seed_demo_catalog
 from tests.browser import log_in, no_tiles
 from tests.factories import MarketFactory, UserFactory
@@ -18,11 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def catalog(transactional_db):
-    """The demo catalog and the synonym table (migration 0008 seeds it, but a transactional
-    test's flush empties it for the tests that follow)."""
+def catalog(transactional_db, synonym_table):
+    """The demo catalog and the synonym table (``synonym_table``: a flush empties it)."""
     seed_demo_catalog()
-    synonyms_load(groups=read_synonym_file())
 
 
 def items_page(page, base_url: str):
