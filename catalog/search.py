@@ -39,7 +39,7 @@ RANK_EXACT, RANK_PREFIX, RANK_NAME, RANK_NAME_SYNONYM, RANK_ELSEWHERE = range(5)
 
 class SearchGrams(Func):
     """``string_to_array(search_grams, ' ')``: the expression the GIN index is built on
-    (catalog migration 0007); a query must spell it the same way to use the index."""
+    (catalog migration 0008); a query must spell it the same way to use the index."""
 
     template = "string_to_array(%(expressions)s, ' ')"
     output_field = ArrayField(models.TextField())
