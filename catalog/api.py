@@ -1,7 +1,5 @@
 """Catalog JSON API: item search and categories."""
 
-from functools import partial
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -9,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.models import Item
 from catalog.selectors import category_list, item_get, item_search_page
 from common.api import FetchedPagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
@@ -62,22 +61,30 @@ class ItemListApi(APIView):
             *PAGE_PARAMETERS,
         ],
         responses={
-            200: paginated("PaginatedItems", ItemOutput(many=True)),
+            200: paginated(
+                "PaginatedItems",
+                ItemOutput(many=True),
+                count_capped=serializers.BooleanField(
+                    help_text="true: 1,000개 넘게 찾았어요 (count는 1000; 낱말을 더해 좁혀요)"
+                ),
+            ),
             400: ERROR_SCHEMA,
             404: ERROR_SCHEMA,
         },
     )
     def get(self, request):
-        search = partial(
-            item_search_page,
-            q=parse_text(request.query_params, "q"),
-            category_id=parse_positive_int(request.query_params, "category"),
-            near=parse_point(request.query_params),
-        )
+        q = parse_text(request.query_params, "q")
+        category_id = parse_positive_int(request.query_params, "category")
+        near = parse_point(request.query_params)
+
+        def search(offset: int, limit: int) -> tuple[list[Item], int, bool]:
+            found = item_search_page(
+                q=q, category_id=category_id, near=near, offset=offset, limit=limit
+            )
+            return found.items, found.count, found.count_capped
+
         paginator = FetchedPagination()
-        page = paginator.paginate_queryset(
-            lambda offset, limit: search(offset=offset, limit=limit), request, view=self
-        )
+        page = paginator.paginate_queryset(lambda offset, limit: search(offset, limit), request)
         return paginator.get_paginated_response(ItemOutput(page, many=True).data)
 
 
@@ -104,7 +111,9 @@ class ItemSuggestApi(APIView):
     def get(self, request):
         q = parse_text(request.query_params, "q")
         near = parse_point(request.query_params)
-        items = item_search_page(q=q, near=near, limit=SUGGESTIONS)[0] if q else []
+        if not q:
+            return Response([])
+        items = item_search_page(q=q, near=near, limit=SUGGESTIONS, counted=False).items
         return Response(ItemSuggestionOutput(items, many=True).data)
 
 

@@ -27,12 +27,18 @@ def register_demand(provider: DemandNear) -> None:
     _demand_near = provider
 
 
-def demand_near(point: Point) -> Expression | None:
-    """Per item row: its open parties near ``point`` (0 for the rest); None without parties."""
+def demand_near(point: Point) -> dict[int, int] | None:
+    """item id -> its open parties near ``point`` (items without any left out); None when no
+    provider is registered."""
     if _demand_near is None:
         return None
+    return _demand_near(point)
+
+
+def demand_rank(counts: dict[int, int]) -> Expression:
+    """Per item row: its open parties (``demand_near``), 0 for the rest."""
     by_count: dict[int, list[int]] = {}
-    for item_id, count in _demand_near(point).items():
+    for item_id, count in counts.items():
         by_count.setdefault(count, []).append(item_id)
     if not by_count:
         return Value(0)

@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Case, Expression, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from catalog.search import RANK_ELSEWHERE, Search, leaf_category, search_gram_array
@@ -29,6 +29,16 @@ def category_path(key: str) -> list[str]:
     return key.split(CATEGORY_PATH_SEPARATOR)
 
 
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def named_by(self, search: Search) -> "CategoryQuerySet":
+        """The categories whose own name holds every term of ``search`` (or a synonym);
+        none for an empty query or one of initials only."""
+        condition = search.leaf_condition() if search else None
+        if condition is None:
+            return self.none()
+        return self.alias(search_leaf=leaf_category()).filter(condition)
+
+
 class Category(models.Model):
     """Up to three levels (대분류 > 중분류 > 소분류). ``key`` is the natural key: the path."""
 
@@ -42,6 +52,8 @@ class Category(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     depth = models.PositiveSmallIntegerField(_("단계"), default=1)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("분류")
@@ -64,37 +76,42 @@ class Category(models.Model):
 
 
 class ItemQuerySet(models.QuerySet["Item"]):
-    def matching(self, search: Search) -> "ItemQuerySet":
-        """Items every term of ``search`` matches (``catalog.search``); all when it is empty."""
+    def matching(self, search: Search, *, through_index: bool = True) -> "ItemQuerySet":
+        """Items every term of ``search`` matches (``catalog.search``); all when it is empty.
+
+        Not ``through_index``: the LIKE checks alone, for rows another condition finds
+        (on PostgreSQL the gram condition, left in, would be rebuilt on every such row)."""
         if not search:
             return self
-        if connection.vendor == "postgresql":
+        if through_index and connection.vendor == "postgresql":
             return self.alias(search_gram_array=search_gram_array()).filter(
                 search.condition(indexed=True)
             )
         return self.filter(search.condition(indexed=False))
 
-    def search(self, search: Search) -> "ItemQuerySet":
-        """The matching items, each with its ``rank`` and ``leaf_rank`` (lower is better)."""
+    def search(
+        self, search: Search, *, leaf_category_ids: Sequence[int], through_index: bool = True
+    ) -> "ItemQuerySet":
+        """The matching items, each with its ``rank`` and ``leaf_rank`` (lower is better).
+
+        ``leaf_rank`` is 0 for the items in ``leaf_category_ids`` (``Category.objects.
+        named_by(search)``), else 1: within a rank, 배 puts the pears (분류 배) before
+        배변봉투, 김 the laver before 김치만두 (relevance set: top-1 89.0 → 92.7 %). The ids
+        come as a list, found once per query: a list is a condition an index can answer
+        (``catalog.selectors``), a subquery inside an OR is not."""
         if not search:
             return self.annotate(rank=Value(RANK_ELSEWHERE), leaf_rank=Value(1))
-        return self.matching(search).annotate(rank=search.rank(), leaf_rank=self._leaf_rank(search))
-
-    @staticmethod
-    def _leaf_rank(search: Search) -> Expression:
-        """0 when every term (or a synonym) is in the item's own category name, else 1:
-        within a rank, 배 puts the pears (분류 배) before 배변봉투, 김 the laver before
-        김치만두 (relevance set: top-1 89.0 → 92.7 %). The categories are found once per
-        query (an uncorrelated subquery), not per row (benchmarks/item_search.py)."""
-        condition = search.leaf_condition()
-        if condition is None:
-            return Value(1)
-        leaves = Category.objects.alias(search_leaf=leaf_category()).filter(condition)
-        return Case(
-            When(category_id__in=leaves.values("pk"), then=Value(0)),
-            default=Value(1),
-            output_field=models.IntegerField(),
+        leaf_rank = (
+            Case(
+                When(category_id__in=leaf_category_ids, then=Value(0)),
+                default=Value(1),
+                output_field=models.IntegerField(),
+            )
+            if leaf_category_ids
+            else Value(1)
         )
+        matching = self.matching(search, through_index=through_index)
+        return matching.annotate(rank=search.rank(), leaf_rank=leaf_rank)
 
     def in_category(self, category_id: int) -> "ItemQuerySet":
         """Items in the category or any of its descendants (at most three levels)."""
@@ -134,6 +151,11 @@ class Item(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "source_key"], name="item_source_key_unique"),
+        ]
+        indexes = [
+            # The search reads a broad query's tail in name order from here, stopping at
+            # the page's last row (catalog.selectors.item_search_page).
+            models.Index(fields=["name", "id"], name="catalog_item_name_id"),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,14 @@ from django.db import models
 from django.db.models import Case, Expression, F, Func, Q, Value, When
 from django.db.models.functions import Lower, Replace
 
-from catalog.text import SEPARATOR, is_initials_query, normalize, term_grams, terms
+from catalog.text import (
+    SEPARATOR,
+    is_initials_query,
+    name_term_grams,
+    normalize,
+    term_grams,
+    terms,
+)
 
 MAX_QUERY_LENGTH = 50
 MAX_TERMS = 6
@@ -104,6 +111,23 @@ class Search:
             grams &= reduce(or_, (Q(search_text__contains=alt) for alt in alts))
             per_term.append(grams)
         return reduce(and_, per_term)
+
+    def name_condition(self, *, indexed: bool) -> Q | None:
+        """The items ranked above ``RANK_ELSEWHERE``: every term (or a synonym of it) is in
+        the name. Indexed, each alternative is asked of the name's own grams first (tagged,
+        ``catalog.text``), so the planner reads only the items named by the query. A term of
+        initials is left out: it can only match the name's initials, so every match holds
+        it. None when no term is left (a query of initials only names every match)."""
+        per_term = []
+        for term, alts in self.alternatives.items():
+            if is_initials_query(term):
+                continue
+            in_name = reduce(or_, (Q(search_name__contains=alt) for alt in alts))
+            if indexed:
+                grams = (Q(search_gram_array__contains=name_term_grams(alt)) for alt in alts)
+                in_name = reduce(or_, grams) & in_name
+            per_term.append(in_name)
+        return reduce(and_, per_term) if per_term else None
 
     def _in_name(self, term: str, written: str) -> Q:
         if is_initials_query(term):  # only the initials segment holds initial consonants

@@ -9,15 +9,21 @@ and a name meet in one form:
 - ``search_text`` joins the segments a term may match (name, maker, each category level,
   then the name's initial consonants) with ``SEPARATOR``, which no normalised word contains,
   so a term never matches across two segments;
-- ``search_grams`` is every 1- and 2-character gram of every segment, space-separated: the
-  GIN index on ``string_to_array(search_grams, ' ')`` finds the items holding all of a term's
-  grams, and ``LIKE`` on ``search_text`` keeps those holding the term itself.
+- ``search_grams`` is every 1- and 2-character gram of every segment, space-separated, and
+  the name's grams once more tagged with ``NAME_TAG`` (``|사``): the GIN index on
+  ``string_to_array(search_grams, ' ')`` finds the items holding all of a term's grams
+  anywhere, or in the name alone, and ``LIKE`` on ``search_text`` (``search_name``) keeps
+  those holding the term itself. The name's own grams let a search find the items named by a
+  query without visiting every item found only through a category (``catalog.selectors``).
 """
 
 import unicodedata
 from collections.abc import Iterable
 
 SEPARATOR = "|"
+# Marks a gram of the name: no normalised text holds the separator, so a tagged gram never
+# equals an untagged one.
+NAME_TAG = SEPARATOR
 _SPACES = str.maketrans("", "", " \t\r\n\f\v\u00a0\u3000" + SEPARATOR)
 
 # Hangul syllables U+AC00..U+D7A3 are (initial × 21 + medial) × 28 + final.
@@ -81,6 +87,11 @@ def term_grams(term: str) -> list[str]:
     return sorted({term[i : i + 2] for i in range(len(term) - 1)})
 
 
+def name_term_grams(term: str) -> list[str]:
+    """The grams an item's name must hold to contain ``term`` (``term_grams``, tagged)."""
+    return [NAME_TAG + gram for gram in term_grams(term)]
+
+
 def terms(query: str) -> list[str]:
     """The query's whitespace-separated terms, normalised, duplicates dropped, in order."""
     found = (normalize(word) for word in query.split())
@@ -92,7 +103,7 @@ def document(*, name: str, maker: str, categories: Iterable[str]) -> tuple[str, 
     search_name = normalize(name)
     segments = [search_name, normalize(maker), *(normalize(c) for c in categories)]
     segments.append(initials(search_name))
-    all_grams: set[str] = set()
+    all_grams = {NAME_TAG + gram for gram in grams(search_name)}
     for segment in segments:
         all_grams |= grams(segment)
     return search_name, SEPARATOR.join(segments), " ".join(sorted(all_grams))

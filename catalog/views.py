@@ -1,11 +1,10 @@
 """Item pages: search with a category filter."""
 
-from functools import partial
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from catalog.models import Item
 from catalog.selectors import category_list, item_search_page
 from common.api import FetchedPaginator
 from common.errors import DomainError
@@ -27,10 +26,14 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
             if user.is_authenticated and user.lat is not None and user.lng is not None
             else None
         )
-        search = partial(item_search_page, q=q, category_id=category_id, near=home)
-        paginator: Paginator = FetchedPaginator(
-            lambda offset, limit: search(offset=offset, limit=limit), PAGE_SIZE
-        )
+
+        def search(offset: int, limit: int) -> tuple[list[Item], int, bool]:
+            found = item_search_page(
+                q=q, category_id=category_id, near=home, offset=offset, limit=limit
+            )
+            return found.items, found.count, found.count_capped
+
+        paginator: Paginator = FetchedPaginator(search, PAGE_SIZE)
         page = paginator.get_page(number)
     except DomainError as exc:
         error, page = exc.message, Paginator([], PAGE_SIZE).get_page(1)

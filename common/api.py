@@ -123,14 +123,18 @@ class Pagination(PageNumberPagination):
         return super().get_paginated_response_schema(schema)
 
 
-# A page's rows and the total, fetched together: (offset, limit) -> (rows, total).
-FetchPage = Callable[[int, int], tuple[list[Any], int]]
+# A page's rows and the total, fetched together: (offset, limit) -> (rows, total, capped),
+# capped: the total stopped counting (there are more).
+FetchPage = Callable[[int, int], tuple[list[Any], int, bool]]
 
 
 class FetchedPaginator(Paginator):
-    """Pages whose rows come with the total in one query (``count(*) OVER ()``), where a
-    separate count would visit every match a second time (item search: 가공식품, 30,823
-    matches, count 27 ms on top of the page; benchmarks/item_search.py)."""
+    """Pages fetched by a function that knows its rows and the total together (the item
+    search: a capped count and a page that does not rank every match,
+    ``catalog.selectors.item_search_page``), instead of a queryset sliced and counted.
+    ``capped``: the total is a floor ("1,000개 넘게")."""
+
+    capped = False
 
     def __init__(self, fetch: FetchPage, per_page: int) -> None:
         super().__init__([], per_page)
@@ -138,7 +142,7 @@ class FetchedPaginator(Paginator):
 
     def page(self, number: Any) -> Page:
         number = self.validate_number_format(number)
-        rows, total = self._fetch((number - 1) * self.per_page, self.per_page)
+        rows, total, self.capped = self._fetch((number - 1) * self.per_page, self.per_page)
         self.__dict__["count"] = total  # the cached_property, known now
         self.validate_number(number)
         return Page(rows, number, self)
@@ -154,9 +158,19 @@ class FetchedPaginator(Paginator):
 
 
 class FetchedPagination(Pagination):
-    """``Pagination`` over a ``FetchPage``: the view passes the function, not a queryset."""
+    """``Pagination`` over a ``FetchPage``: the view passes the function, not a queryset;
+    the response says ``count_capped`` too."""
 
     django_paginator_class = FetchedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        assert self.page is not None
+        paginator = self.page.paginator
+        response.data["count_capped"] = isinstance(paginator, FetchedPaginator) and (
+            paginator.capped
+        )
+        return response
 
 
 def page_window(request, *, default_size: int = 20, max_size: int = 100) -> tuple[int, int]:

@@ -115,3 +115,10 @@ def latest_notification_id(*, user_id: int) -> int:
         .first()
         or 0
     )
+
+
+def push_wanted(*, notification: Notification) -> bool:
+    """Whether ``notification`` may be pushed to its user's devices now (Web Push): the
+    user's notification settings — the kind switched on, outside their quiet hours. The
+    inbox keeps every notification either way."""
+    return True  # the notification settings land with issue 16 item 1

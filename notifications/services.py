@@ -15,6 +15,7 @@ from common.errors import NotFound
 from common.events import DomainEvent, EventType, reactions
 from common.layer import group_send_after_commit
 from markets.models import Market
+from notifications.delivery import deliver_after_commit
 from notifications.kinds import KINDS
 from notifications.kinds import recipients as kind_recipients
 from notifications.models import (
@@ -194,6 +195,7 @@ def notify_recipients(event: DomainEvent) -> int:
             for n in notifications
         ]
     )
+    deliver_after_commit(notifications)
     return len(notifications)
 
 
