@@ -51,7 +51,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy accounts markets catalog parties chat notifications penalties comments moderation settlements common demo config
+	$(BIN)/mypy accounts markets catalog parties chat notifications penalties comments moderation settlements webpush common demo config
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -30,7 +30,21 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "nickname", "address"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("프로필"), {"fields": ["nickname", "address", "lat", "lng", "sido", "sigungu"]}),
+        (
+            _("프로필"),
+            {
+                "fields": [
+                    "nickname",
+                    "address",
+                    "lat",
+                    "lng",
+                    "sido",
+                    "sigungu",
+                    "location_precision",
+                    "location_source",
+                ]
+            },
+        ),
         (
             _("권한"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView
 
 from accounts.login_limits import lockout_error, signup_rate_check, was_locked_out
-from accounts.models import User
+from accounts.models import LocationPrecision, LocationSource, User
 from accounts.selectors import login_refusal_for
 from accounts.services import (
     auth_logout,
@@ -38,6 +38,11 @@ class MeOutput(PublicUserOutput):
     address = serializers.CharField()
     lat = serializers.FloatField(allow_null=True)
     lng = serializers.FloatField(allow_null=True)
+    # True when the home is only its district's centre (the address was placed by the offline
+    # 시군구 table): show it, and distances from it, as approximate.
+    location_approximate = serializers.BooleanField()
+    location_precision = serializers.ChoiceField(choices=LocationPrecision.choices)
+    location_source = serializers.ChoiceField(choices=LocationSource.choices)
 
 
 def _with_penalties(user: User) -> dict[str, Any]:
@@ -212,7 +217,23 @@ class MeApi(APIView):
             OpenApiExample(
                 "home by coordinates", value={"lat": 37.5559, "lng": 126.9105}, request_only=True
             ),
+            OpenApiExample(
+                "empty address",
+                value={
+                    "code": "address_required",
+                    "message": "주소를 입력하거나 지도에서 위치를 골라 주세요.",
+                    "details": {},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
         ],
+        description=(
+            "집 위치는 주소(`address`, 지오코딩) 또는 좌표(`lat`/`lng`)로 정해요. 주소가 구 "
+            "단위까지만 찾아지면(카카오 키가 없거나 카카오가 응답하지 않을 때의 내장 주소표) 구 "
+            "중심에 저장되고 `location_approximate`가 true예요. 빈 주소는 400 "
+            "`address_required`(아무것도 바뀌지 않아요)."
+        ),
     )
     def patch(self, request):
         data = self.MeInput(data=request.data)

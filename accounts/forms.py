@@ -54,6 +54,30 @@ class HomeForm(forms.Form):
     )
 
 
+class HomePinForm(forms.Form):
+    """The point the resident clicked (or dragged the pin to) on the my-page map."""
+
+    _pick_first = _("지도에서 집 위치를 먼저 눌러 주세요.")
+    lat = forms.FloatField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _pick_first, "invalid": _pick_first},
+    )
+    lng = forms.FloatField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _pick_first, "invalid": _pick_first},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # forms.Form.clean() returns self.cleaned_data
+        # Hidden fields have no place to show their own error: say it once, for the form.
+        if self.has_error("lat") or self.has_error("lng"):
+            self.errors.pop("lat", None)
+            self.errors.pop("lng", None)
+            raise forms.ValidationError(self._pick_first, code="pin_required")
+        return cleaned
+
+
 class NicknameForm(forms.Form):
     nickname = forms.CharField(label=_("닉네임"), max_length=20)
 

@@ -36,6 +36,21 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **fields)
 
 
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("정확한 위치")
+    # Only the 시군구 is known (the offline geocoder's district centre): every address of the
+    # district shares one point, so distances from it are rough.
+    DISTRICT = "district", _("대략적인 위치(구 중심)")
+
+
+class LocationSource(models.TextChoices):
+    NONE = "", _("없음")
+    KAKAO = "kakao", _("주소 검색(카카오)")
+    OFFLINE = "offline", _("주소 검색(내장 주소표)")
+    MAP = "map", _("지도에서 고른 위치")
+    COORDINATES = "coordinates", _("좌표로 설정")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A resident. Logs in with email; shown to others by nickname only."""
 
@@ -47,12 +62,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     lng = models.FloatField(_("경도"), null=True, blank=True)
     sido = models.CharField(_("시도"), max_length=20, blank=True)
     sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
+    # How well lat/lng place the home, and where they came from (``user_update_profile``).
+    location_precision = models.CharField(
+        _("위치 정확도"),
+        max_length=10,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.EXACT,
+        db_default=LocationPrecision.EXACT,
+    )
+    location_source = models.CharField(
+        _("위치 출처"),
+        max_length=20,
+        choices=LocationSource.choices,
+        blank=True,
+        default=LocationSource.NONE,
+        db_default=LocationSource.NONE,
+    )
 
     # False while suspended (``accounts.services.user_suspend``): Django's backends, the JWT
     # authentication and the WebSocket/SSE token check all refuse inactive users.
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(_("활성"), default=True)
+    is_staff = models.BooleanField(_("관리자 화면 접근"), default=False)
+    date_joined = models.DateTimeField(_("가입 시각"), default=timezone.now)
     suspended_at = models.DateTimeField(_("이용 정지 시각"), null=True, blank=True)
     suspension_reason = models.CharField(
         _("이용 정지 사유"), max_length=300, blank=True, default="", db_default=""
@@ -78,6 +109,10 @@ class User(AbstractBaseUser, PermissionsMixin):
                 ),
                 name="user_home_in_korea",
             ),
+            models.CheckConstraint(
+                condition=models.Q(location_precision__in=LocationPrecision.values),
+                name="user_location_precision_valid",
+            ),
             # A suspended account is inactive (it may be inactive for other reasons too).
             models.CheckConstraint(
                 condition=models.Q(suspended_at__isnull=True) | models.Q(is_active=False),
@@ -91,3 +126,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def has_home(self) -> bool:
         return self.lat is not None and self.lng is not None
+
+    @property
+    def location_approximate(self) -> bool:
+        """The home is only a district's centre: show it, and distances from it, roughly."""
+        return self.has_home and self.location_precision == LocationPrecision.DISTRICT

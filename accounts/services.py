@@ -14,7 +14,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
+from accounts.models import LocationPrecision, LocationSource, User
 from common.errors import DomainError, NotFound
 from common.events import EventType, emit
 from common.geo import in_korea
@@ -68,15 +68,50 @@ def _check_nickname(nickname: str, *, exclude_user_id: int | None = None) -> str
     return nickname
 
 
+def user_signup_check(*, email: str, password: str, nickname: str) -> tuple[str, str]:
+    """Every signup rule that reveals nothing about other people's accounts, judged at once,
+    so a resident fixes every field in one round: the email's form, the nickname's form and
+    whether it is free (nicknames are public on profiles, so saying one is taken tells
+    nothing new), the password. Whether an email is registered is not judged here.
+
+    Returns the normalized ``(email, nickname)``. Raises one ``DomainError`` for all the
+    problems: the code and field of the first (in the form's order: email, nickname,
+    password), every message joined, ``details`` mapping each field to its messages."""
+    problems: list[DomainError] = []
+    try:
+        email = _normalize_email(email)
+    except DomainError as refusal:
+        problems.append(refusal)
+    try:
+        nickname = _check_nickname_format(nickname)
+        _check_nickname_free(nickname)
+    except DomainError as refusal:
+        problems.append(refusal)
+    try:
+        _validate_password(password, User(email=email, nickname=nickname))
+    except DomainError as refusal:
+        problems.append(refusal)
+    if problems:
+        details: dict[str, list[str]] = {}
+        for problem in problems:
+            field = problem.field or "non_field_errors"
+            details.setdefault(field, []).extend(problem.details.get(field) or [problem.message])
+        first = problems[0]
+        raise DomainError(
+            first.code,
+            " ".join(problem.message for problem in problems),
+            details=details,
+            field=first.field,
+        )
+    return email, nickname
+
+
 def user_signup(*, email: str, password: str, nickname: str) -> User:
     """Create an account. The checks run in an order that reveals as little as possible about
-    other people's accounts: the password is judged before anything is looked up, so only a
-    complete, acceptable signup learns that an email is taken (and signups are rate-limited
-    per client address, ``accounts.login_limits.signup_rate_check``)."""
-    email = _normalize_email(email)
-    nickname = _check_nickname_format(nickname)
-    _validate_password(password, User(email=email, nickname=nickname))
-    _check_nickname_free(nickname)
+    other people's accounts: everything else is judged first (``user_signup_check``), so
+    only a complete, acceptable signup learns that an email is taken (and signups are
+    rate-limited per client address, ``accounts.login_limits.signup_rate_check``)."""
+    email, nickname = user_signup_check(email=email, password=password, nickname=nickname)
     if User.objects.filter(email=email).exists():
         raise _email_taken()
     try:
@@ -96,8 +131,16 @@ def user_update_profile(
     address: str | None = None,
     lat: float | None = None,
     lng: float | None = None,
+    pinned_on_map: bool = False,
 ) -> User:
-    """Change nickname and/or home. ``address`` is geocoded; ``lat``/``lng`` are taken as given.
+    """Change nickname and/or home. ``address`` is geocoded; ``lat``/``lng`` are taken as given
+    (``pinned_on_map``: the resident placed them on the page's map).
+
+    The home records how precise it is: an address the offline geocoder only placed at its
+    district's centre is ``district`` (screens then say "대략적인 위치(구 중심)" and round
+    distances); a geocoded address, a map pin or given coordinates are ``exact``.
+    An empty address is refused (400 ``address_required``): nothing is saved, and the resident
+    is told to type one or pick the spot on the map.
 
     Geocoding happens before the transaction so a slow geocoder never holds a row lock.
     """
@@ -109,16 +152,25 @@ def user_update_profile(
     if address is not None:
         address = address.strip()
         if not address:
-            changes.update(address="", lat=None, lng=None, sido="", sigungu="")
-        else:
-            result = get_geocoder().geocode(address)
-            changes.update(
-                address=result.road_address or address,
-                lat=result.lat,
-                lng=result.lng,
-                sido=result.sido,
-                sigungu=result.sigungu,
+            raise DomainError(
+                "address_required",
+                _("주소를 입력하거나 지도에서 위치를 골라 주세요."),
+                field="address",
             )
+        result = get_geocoder().geocode(address)
+        changes.update(
+            address=result.road_address or address,
+            lat=result.lat,
+            lng=result.lng,
+            sido=result.sido,
+            sigungu=result.sigungu,
+            location_precision=(
+                LocationPrecision.DISTRICT if result.approximate else LocationPrecision.EXACT
+            ),
+            location_source=(
+                LocationSource.KAKAO if result.source == "kakao" else LocationSource.OFFLINE
+            ),
+        )
     elif lat is not None or lng is not None:
         if lat is None or lng is None:
             raise DomainError("location_incomplete", _("위도와 경도를 함께 보내 주세요."))
@@ -128,7 +180,15 @@ def user_update_profile(
                 _("대한민국 안의 위치만 설정할 수 있어요."),
                 details={"lat": lat, "lng": lng},
             )
-        changes.update(lat=lat, lng=lng, address="", sido="", sigungu="")
+        changes.update(
+            lat=lat,
+            lng=lng,
+            address="",
+            sido="",
+            sigungu="",
+            location_precision=LocationPrecision.EXACT,
+            location_source=LocationSource.MAP if pinned_on_map else LocationSource.COORDINATES,
+        )
     if not changes:
         return user
     try:

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.search import RANK_ELSEWHERE, Search, leaf_category, search_gram_array
@@ -49,7 +50,12 @@ class Category(models.Model):
     name = models.CharField(_("이름"), max_length=100)
     code = models.CharField(_("코드"), max_length=32, blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("상위 분류"),
     )
     depth = models.PositiveSmallIntegerField(_("단계"), default=1)
 
@@ -135,11 +141,13 @@ class Item(models.Model):
     # save() and the bulk writers fill it (set_search_document, catalog.text.document);
     # `manage.py reindex_items` rebuilds every row after the document's shape changes.
     # (db_default: a row written by raw SQL — a benchmark's fill — is valid, just unfound.)
-    search_name = models.CharField(max_length=200, blank=True, db_default="", editable=False)
-    search_text = models.TextField(blank=True, db_default="", editable=False)
-    search_grams = models.TextField(blank=True, db_default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.CharField(
+        _("검색용 이름"), max_length=200, blank=True, db_default="", editable=False
+    )
+    search_text = models.TextField(_("검색용 문서"), blank=True, db_default="", editable=False)
+    search_grams = models.TextField(_("검색용 조각"), blank=True, db_default="", editable=False)
+    created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("바꾼 시각"), auto_now=True)
 
     objects = ItemQuerySet.as_manager()
 
@@ -254,4 +262,6 @@ class ImportRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+        started = timezone.localtime(self.started_at)
+        status = self.get_status_display()
+        return f"{self.get_source_display()} {started:%Y-%m-%d %H:%M} ({status})"

@@ -20,11 +20,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chat import batching, stomp
 from chat.auth import bearer_token, user_for_token
 from chat.hub import chat_hub
+from chat.models import MAX_MESSAGE_LENGTH
 from chat.selectors import chat_access_check
 from chat.services import MessageDraft
 from common.connections import account_hub
@@ -38,6 +40,19 @@ logger = logging.getLogger(__name__)
 TOPIC_RE = re.compile(r"/topic/party\.([1-9][0-9]{0,17})")
 APP_RE = re.compile(r"/app/party\.([1-9][0-9]{0,17})")
 SERVER_NAME = "gonggu/1"
+
+
+def protocol_refusal(exc: stomp.StompProtocolError) -> tuple[str, str, str]:
+    """``(code, message, body)`` of the ERROR for a frame the parser refused. The ``message``
+    header is what a chat page shows a resident, so it is Korean and says what to do; the
+    parser's technical reason goes into the body for client developers."""
+    technical = exc.message + (f"\n{exc.details}" if exc.details else "")
+    if isinstance(exc, stomp.FrameTooLarge):
+        message = _("메시지가 너무 길어요. %(max)d자까지 보낼 수 있어요.") % {
+            "max": MAX_MESSAGE_LENGTH
+        }
+        return "frame_too_large", message, technical
+    return "bad_frame", _("처리할 수 없는 요청이라 연결을 닫았어요."), technical
 
 
 def in_thread(func):
@@ -127,7 +142,8 @@ class StompConsumer(AsyncWebsocketConsumer):
             for item in exc.frames:  # frames before the bad one still count, in order
                 if not await self._handle(item):
                     return
-            await self.fail(exc.message, receipt_id=exc.receipt_id, details=exc.details)
+            code, message, body = protocol_refusal(exc)
+            await self.fail(message, receipt_id=exc.receipt_id, details=body, code=code)
             return
         for item in items:
             if not await self._handle(item):
@@ -140,7 +156,11 @@ class StompConsumer(AsyncWebsocketConsumer):
         frame: stomp.Frame = item
         receipt_id = frame.header("receipt")
         if not self.frame_limiter.allow():
-            await self.fail("too many frames: slow down", receipt_id=receipt_id)
+            await self.fail(
+                _("너무 빨리 보내고 있어요. 잠시 후 다시 보내 주세요."),
+                receipt_id=receipt_id,
+                code="too_many_frames",
+            )
             return False
         try:
             if frame.command in ("CONNECT", "STOMP"):
@@ -158,7 +178,8 @@ class StompConsumer(AsyncWebsocketConsumer):
                 raise stomp.StompProtocolError(f"{frame.command} is not supported here")
             await handler(frame)
         except stomp.StompProtocolError as exc:
-            await self.fail(exc.message, receipt_id=receipt_id, details=exc.details)
+            code, message, body = protocol_refusal(exc)
+            await self.fail(message, receipt_id=receipt_id, details=body, code=code)
             return False
         except DomainError as exc:
             await self.fail(exc.message, receipt_id=receipt_id, code=exc.code)
@@ -177,7 +198,7 @@ class StompConsumer(AsyncWebsocketConsumer):
         if token:
             self.user = await user_for_token(token)
         if not self.user.is_authenticated:
-            raise DomainError("not_authenticated", "로그인이 필요해요 (session, token or Bearer)")
+            raise DomainError("not_authenticated", _("로그인이 필요해요. 다시 로그인해 주세요."))
         limits = settings.CHAT_LIMITS
         sends_every, expects_every = stomp.negotiate_heartbeat(
             frame.header("heart-beat"), limits["heartbeat_ms"], limits["heartbeat_ms"]
@@ -305,7 +326,10 @@ class StompConsumer(AsyncWebsocketConsumer):
         pending = pending_output_bytes(self.scope.get(SERVER_SEND))
         if not last and pending is not None and pending > self.max_pending_output:
             logger.info("STOMP session %s: %d bytes unread, closing", self.session_id, pending)
-            await self.fail("slow consumer: too much unread output", code="slow_consumer")
+            await self.fail(
+                _("받지 못한 메시지가 너무 많이 쌓였어요. 다시 연결해서 불러올게요."),
+                code="slow_consumer",
+            )
             return
         if isinstance(data, str):
             await self.send(text_data=data)

@@ -11,18 +11,22 @@ class ChatRoom(models.Model):
     """One per party, opened when recruitment closes."""
 
     party = models.OneToOneField(
-        "parties.Party", on_delete=models.CASCADE, related_name="chat_room", primary_key=True
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="chat_room",
+        primary_key=True,
+        verbose_name=_("파티"),
     )
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(_("열린 시각"), default=timezone.now)
     # Set when the party is cancelled: no new messages, history stays readable to members.
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("닫힌 시각"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("채팅방")
         verbose_name_plural = _("채팅방")
 
     def __str__(self) -> str:
-        return f"chat of party {self.party_id}"
+        return f"{self.party.title} 채팅방"
 
 
 class MessageType(models.TextChoices):
@@ -33,19 +37,24 @@ class MessageType(models.TextChoices):
 
 
 class ChatMessage(models.Model):
-    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="messages")
+    room = models.ForeignKey(
+        ChatRoom, on_delete=models.CASCADE, related_name="messages", verbose_name=_("채팅방")
+    )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="chat_messages",
+        verbose_name=_("보낸 사람"),
     )
-    type = models.CharField(max_length=8, choices=MessageType.choices, default=MessageType.CHAT)
-    content = models.TextField(max_length=MAX_MESSAGE_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
+    type = models.CharField(
+        _("종류"), max_length=8, choices=MessageType.choices, default=MessageType.CHAT
+    )
+    content = models.TextField(_("내용"), max_length=MAX_MESSAGE_LENGTH)
+    created_at = models.DateTimeField(_("보낸 시각"), default=timezone.now)
     # Hidden by a moderator (a report): gone from the history residents read; kept.
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(_("가린 시각 (운영)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("채팅 메시지")
@@ -64,4 +73,5 @@ class ChatMessage(models.Model):
         indexes = [models.Index(fields=["room", "-id"], name="chat_message_room_recent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.type} {self.id} in {self.room_id}"
+        who = self.sender.nickname if self.sender is not None else self.get_type_display()
+        return f"{who}: {self.content[:30]}"

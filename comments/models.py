@@ -71,5 +71,5 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        kind = "reply" if self.parent_id else "question"
-        return f"{kind} {self.pk} on party {self.party_id}"
+        kind = "답변" if self.parent_id else "질문"
+        return f"{self.party.title} — {kind}: {self.body[:30]}"

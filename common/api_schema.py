@@ -4,7 +4,7 @@
 (``common.api.Pagination``); ``PAGE_PARAMETERS`` its query parameters. The postprocessing
 hook adds what every operation can answer and views need not repeat (400 for bad input, 401
 for a bad token, 415 for a body in another format, 429 with ``Retry-After`` where limited)
-and documents the notification stream, which is served ahead of Django (``config.asgi``).
+and documents the notification and party-state streams, served ahead of Django (``config.asgi``).
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -84,6 +84,36 @@ STREAM_OPERATION = {
     "security": [{"jwtAuth": []}, {"cookieAuth": []}],
 }
 
+PARTY_LIVE_PATH = "/api/v1/parties/live"
+PARTY_LIVE_OPERATION = {
+    "operationId": "parties_live",
+    "tags": ["parties"],
+    "summary": "파티 상태 실시간 (Server-Sent Events)",
+    "description": (
+        "`text/event-stream`, 로그인 없이. 먼저 `retry:`, 그다음 요청한 파티마다 지금 상태를, "
+        "이후 바뀔 때마다 바뀐 뒤의 상태를 `event: state`, `data: {party_id, status, "
+        "status_label, member_count, capacity, open}`으로 보내요 (누가 참여했는지는 없어요). "
+        "다시 연결하면 지금 상태부터 다시 보내요. 가린 파티는 빠져요."
+    ),
+    "parameters": [
+        {
+            "name": "ids",
+            "in": "query",
+            "required": True,
+            "description": "파티 번호를 쉼표로 (1~100개)",
+            "schema": {"type": "string"},
+        },
+    ],
+    "responses": {
+        "200": {
+            "description": "파티 상태 스트림",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        "400": {"description": "ids가 파티 번호 목록이 아님 (invalid_ids)", "content": _JSON_ERROR},
+    },
+    "security": [{}],
+}
+
 
 def _add(responses: dict, status: str) -> None:
     responses.setdefault(status, {"description": _DESCRIPTIONS[status], "content": _JSON_ERROR})
@@ -109,4 +139,5 @@ def add_common_responses(result: dict, generator, request, public) -> dict:
                     {"Retry-After": {"schema": {"type": "integer"}, "description": "초"}},
                 )
     result.setdefault("paths", {})[STREAM_PATH] = {"get": STREAM_OPERATION}
+    result["paths"][PARTY_LIVE_PATH] = {"get": PARTY_LIVE_OPERATION}
     return result

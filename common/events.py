@@ -11,11 +11,22 @@ event, changes nothing: the next relay pass (or a redelivery) completes what is 
 
 Live handlers (``subscribe``) run in this process right after the commit, for what may be
 lost without harm: a live push to open connections.
+
+**Actions.** One thing a resident does may cause several events: a join that fills a party
+emits ``party.joined`` and ``party.closed`` in one transaction, and the chat app, reacting to
+``party.closed``, emits ``chat.created`` in another. They are one *action*: every event
+carries ``action_id``, the outbox id of the action's first event (None on that first one),
+and the actor of the action unless it names its own. A service that emits a consequence of
+an event it just emitted says so (``emit(..., cause=joined)``); events emitted by a reaction
+(``caused_by``) belong to the action of the event it reacts to. Notifications collapse an
+action into one per recipient, and never notify its actor (``notifications``).
 """
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -107,6 +118,14 @@ class DomainEvent:
     actor_id: int | None = None
     occurred_at: datetime = field(default_factory=timezone.now)
     id: int | None = None  # the outbox row's id, once stored
+    # The outbox id of the first event of the action that caused this one; None when this
+    # is that first event (see the module's docstring).
+    action_id: int | None = None
+
+    @property
+    def action(self) -> int | None:
+        """The action's id: the first event's outbox id (None before it is stored)."""
+        return self.action_id or self.id
 
 
 Handler = Callable[[DomainEvent], None]
@@ -158,13 +177,51 @@ def unsubscribe_all(handler: Handler) -> None:
         _live_everything.remove(handler)
 
 
+@dataclass(frozen=True)
+class _Cause:
+    action_id: int
+    actor_id: int | None
+
+
+_cause: ContextVar[_Cause | None] = ContextVar("gonggu_event_cause", default=None)
+
+
+@contextmanager
+def caused_by(event: DomainEvent) -> Iterator[None]:
+    """Inside: events emitted belong to ``event``'s action (a reaction to it runs here)."""
+    action = event.action
+    token = _cause.set(_Cause(action, event.actor_id) if action is not None else None)
+    try:
+        yield
+    finally:
+        _cause.reset(token)
+
+
 def emit(
-    event_type: EventType, *, payload: dict[str, Any], actor_id: int | None = None
+    event_type: EventType,
+    *,
+    payload: dict[str, Any],
+    actor_id: int | None = None,
+    cause: DomainEvent | None = None,
 ) -> DomainEvent:
+    """Store an event with the change that caused it. ``cause``: an event emitted earlier by
+    the same service call that this one follows from (the join that filled the party, for
+    ``party.closed``); inside a reaction (``caused_by``) the event reacted to is the cause.
+    An event with a cause belongs to its action and has its actor unless it names one."""
     missing = PAYLOAD_KEYS[event_type] - payload.keys()
     if missing:
         raise ValueError(f"{event_type} payload lacks {sorted(missing)}")
-    event = DomainEvent(type=EventType(event_type), payload=payload, actor_id=actor_id)
+    found = (
+        _Cause(cause.action, cause.actor_id)
+        if cause is not None and cause.action is not None
+        else _cause.get()
+    )
+    event = DomainEvent(
+        type=EventType(event_type),
+        payload=payload,
+        actor_id=actor_id if actor_id is not None or found is None else found.actor_id,
+        action_id=found.action_id if found else None,
+    )
     # Registered first, so live handlers run before any reaction run in this process after
     # the same commit (a cached count is forgotten before it is counted again, say).
     transaction.on_commit(lambda: _run_live(event))

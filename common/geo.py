@@ -2,6 +2,8 @@
 
 import math
 
+from django.utils.translation import gettext as _
+
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), as the design fixes
 
 # Mainland Korea plus Jeju, Ulleungdo and Dokdo, with a small margin.
@@ -97,3 +99,12 @@ def split_region(address: str) -> tuple[str, str]:
 
 DEFAULT_RADIUS_KM = 10.0
 MAX_RADIUS_KM = 50.0
+
+
+def format_distance_km(km: float, *, approximate: bool = False) -> str:
+    """A distance as residents read it: "3.2km", or "약 3km" when measured from an approximate
+    point (a district centre is kilometres off any one home, so tenths would be a false
+    precision). Never "약 0km": anything under a kilometre from a rough point is "약 1km"."""
+    if approximate:
+        return _("약 %(km)dkm") % {"km": max(1, round(km))}
+    return _("%(km)skm") % {"km": f"{km:.1f}"}

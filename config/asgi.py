@@ -18,6 +18,7 @@ from chat.auth import QueryTokenAuthMiddleware, SameOriginWebsocket  # noqa: E40
 from common.transport import ServerSendInScope  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from notifications.stream import notification_stream  # noqa: E402
+from parties.live import party_live_stream  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -25,6 +26,8 @@ application = ProtocolTypeRouter(
             [
                 # Held for hours: a plain ASGI app, not a Django view (see its docstring).
                 path("api/v1/notifications/stream", AuthMiddlewareStack(notification_stream)),
+                # Public (a party's state as its card shows it to anyone): no auth needed.
+                path("api/v1/parties/live", party_live_stream),  # type: ignore[arg-type]
                 # Channels routes ASGI apps; django-stubs types re_path for Django views only.
                 re_path(r"", django_asgi_app),  # type: ignore[arg-type]
             ]

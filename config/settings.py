@@ -14,6 +14,7 @@ eager, in-process event bus. Services mode: set DATABASE_URL / REDIS_URL / RABBI
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +30,7 @@ DEV_MODE = env.bool("DJANGO_DEV_MODE", default=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
-def _dev_secret_key(path: Path) -> str:
+def _dev_secret_key(path: Path, make: Callable[[], str] = lambda: secrets.token_urlsafe(50)) -> str:
     """This checkout's development secret: random, made once, shared by every process started
     here (the web processes, the dispatcher and the test servers must sign alike). Created
     with a hard link so that two processes starting at once agree on one key."""
@@ -38,7 +39,7 @@ def _dev_secret_key(path: Path) -> str:
     except FileNotFoundError:
         pass
     draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    draft.write_text(secrets.token_urlsafe(50))
+    draft.write_text(make())
     draft.chmod(0o600)
     try:
         os.link(draft, path)
@@ -126,6 +127,7 @@ INSTALLED_APPS = [
     "comments",
     "settlements",
     "moderation",
+    "webpush",
     "demo",
 ]
 
@@ -309,6 +311,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "settlements.erase_old_accounts",
         "schedule": 3600.0,
     },
+    # When a resident's quiet hours end: one push saying how many notifications were held
+    # (once per quiet period, by a constraint).
+    "webpush-quiet-digests": {"task": "webpush.quiet_digests", "schedule": 300.0},
 }
 if NOTIFICATIONS_BUS == "inprocess":
     # No dispatcher process: reactions left pending by a web process that died between its
@@ -478,6 +483,40 @@ FOODSAFETY_API_KEY = env.str("FOODSAFETY_API_KEY", default="sample")
 FOODSAFETY_API_URL = env.str(
     "FOODSAFETY_API_URL", default="http://openapi.foodsafetykorea.go.kr/api"
 )
+
+# --- Web Push -----------------------------------------------------------------------------
+# VAPID (RFC 8292): the private key as base64url (the raw 32-byte P-256 scalar, as
+# `npx web-push generate-vapid-keys` prints it, or DER), the public key as base64url (the
+# uncompressed point; derived from the private key when empty) and the contact the push
+# services may write to (mailto: or https:). Push is off without a private key and a
+# subject: the inbox and the live stream still carry every notification. Development mode
+# makes a keypair once per checkout (.dev-vapid-key, like the secret above) so that
+# `make run` can subscribe a browser; WEBPUSH_DEV_KEY=0 turns that off.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")
+
+
+def _new_vapid_private_key() -> str:
+    # Only here: a fresh development keypair; the webpush app reads keys through py_vapid.
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    scalar = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(scalar.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
+if DEV_MODE and not VAPID_PRIVATE_KEY and env.bool("WEBPUSH_DEV_KEY", default=True):
+    VAPID_PRIVATE_KEY = _dev_secret_key(BASE_DIR / ".dev-vapid-key", _new_vapid_private_key)
+    VAPID_PUBLIC_KEY = ""  # derived from the private key
+    VAPID_SUBJECT = VAPID_SUBJECT or "mailto:dev@localhost"
+# How long a push service keeps a push for a device that is offline, and per-call timeout.
+WEBPUSH_TTL_SECONDS = env.int("WEBPUSH_TTL_SECONDS", default=12 * 60 * 60)
+WEBPUSH_TIMEOUT_SECONDS = env.float("WEBPUSH_TIMEOUT_SECONDS", default=10.0)
+# Subscription endpoints must be https; development and tests also accept
+# http://127.0.0.1 and http://localhost (a local fake push service).
+WEBPUSH_ALLOW_LOOPBACK_HTTP = DEV_MODE
 
 # --- Domain settings ----------------------------------------------------------------------
 # Per-connection limits of the STOMP chat endpoint (/ws).

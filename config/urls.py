@@ -15,6 +15,7 @@ from parties import urls as parties_urls
 from parties import views as parties_views
 from penalties import urls as penalties_urls
 from settlements import urls as settlements_urls
+from webpush import urls as webpush_urls
 
 api_v1 = [
     *accounts_urls.api_urlpatterns,
@@ -27,6 +28,7 @@ api_v1 = [
     *penalties_urls.api_urlpatterns,
     *moderation_urls.api_urlpatterns,
     *settlements_urls.api_urlpatterns,
+    *webpush_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -51,6 +53,8 @@ urlpatterns = [
     path("penalties/", include(penalties_urls)),
     path("reports/", include(moderation_urls)),
     path("settlements/", include(settlements_urls)),
+    # /sw.js, /manifest.webmanifest, /offline/: at the root (a service worker's scope).
+    path("", include(webpush_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,11 +1,14 @@
 """Address -> coordinates and region, for users' homes and for markets.
 
-``get_geocoder()`` gives the Kakao Local geocoder when ``KAKAO_REST_API_KEY`` is set, otherwise
+``get_geocoder()`` gives the Kakao Local geocoder when ``KAKAO_REST_API_KEY`` is set (with the
+offline one as its fallback when Kakao is down, slow, over quota or refuses the key), otherwise
 an offline one that knows the markets in the database and the 시군구 centroids in
-``markets.districts``. Both raise ``GeocodingError`` (a ``DomainError``) for every failure, so
-callers map it like any other refusal.
+``markets.districts``. A result says when it is only a district's centre (``approximate``).
+All raise ``GeocodingError`` (a ``DomainError``) for every failure, so callers map it like any
+other refusal.
 """
 
+import dataclasses
 import logging
 import re
 import threading
@@ -52,6 +55,13 @@ class GeocodeResult:
     lng: float
     sido: str  # full name ("서울특별시"), "" when unknown
     sigungu: str  # "용산구", "수원시 팔달구"; "" when unknown or none (Sejong)
+    # True when the point is only the district's centre (the offline 시군구 table), not the
+    # address itself: every address of 강남구 lands on one point, so screens must say so.
+    approximate: bool = False
+    # Who answered: "kakao" or "offline".
+    source: str = "offline"
+    # True when Kakao failed and the offline geocoder answered instead.
+    fallback: bool = False
 
 
 class GeocodingError(DomainError):
@@ -247,8 +257,19 @@ class KakaoGeocoder:
                 break
         if not sido:
             sido, sigungu = split_region(road_address)
+        # A query naming only a 시군구 ("서울 강남구") is a REGION hit without a 동: Kakao
+        # answers with the district's centre, which is as rough as the offline table's.
+        district_only = document.get("address_type") == "REGION" and not (lot or {}).get(
+            "region_3depth_name"
+        )
         return GeocodeResult(
-            road_address=road_address, lat=lat, lng=lng, sido=sido, sigungu=sigungu
+            road_address=road_address,
+            lat=lat,
+            lng=lng,
+            sido=sido,
+            sigungu=sigungu,
+            approximate=district_only,
+            source="kakao",
         )
 
 
@@ -336,7 +357,50 @@ class OfflineGeocoder:
             lng=district.lng,
             sido=district.sido,
             sigungu=district.sigungu,
+            approximate=True,
         )
+
+
+# --- Fallback -----------------------------------------------------------------------------
+
+# Kakao's own trouble (down, slow, over quota, key refused): the resident's address may be
+# fine, so the offline geocoder answers instead. "Not found" is not among them: Kakao knows
+# more addresses than the offline table, so its "no such address" stands.
+_KAKAO_OUTAGE_CODES = frozenset(
+    {"geocoder_unavailable", "geocoder_rate_limited", "geocoder_unauthorized"}
+)
+
+
+class FallbackGeocoder:
+    """Kakao first; on a Kakao outage the offline geocoder, its answer marked ``fallback``.
+
+    When the offline geocoder does not know the address either, the outage is what the user
+    hears (503), with the map pin offered as the way forward.
+    """
+
+    def __init__(self, primary: KakaoGeocoder, offline: "OfflineGeocoder") -> None:
+        self.primary = primary
+        self.offline = offline
+
+    def geocode(self, query: str) -> GeocodeResult:
+        try:
+            return self.primary.geocode(query)
+        except GeocodingError as outage:
+            if outage.code not in _KAKAO_OUTAGE_CODES:
+                raise
+            try:
+                result = self.offline.geocode(query)
+            except GeocodingError:
+                raise GeocodingError(
+                    outage.code,
+                    _(
+                        "주소 검색 서비스에 연결할 수 없어 이 주소를 찾지 못했어요. "
+                        "지도에서 위치를 고르거나 잠시 후 다시 시도해 주세요."
+                    ),
+                    status=outage.status,
+                ) from None
+            logger.info("Kakao Local failed (%s); answered by the offline geocoder", outage.code)
+            return dataclasses.replace(result, fallback=True)
 
 
 # --- Choice -------------------------------------------------------------------------------
@@ -345,10 +409,15 @@ _local = threading.local()
 
 
 def get_geocoder() -> Geocoder:
-    """Kakao when a key is configured, else offline. Settings are read on every call."""
+    """Kakao (falling back to offline on an outage) when a key is configured, else offline.
+    Settings are read on every call."""
     api_key = settings.KAKAO_REST_API_KEY
     if not api_key:
         return OfflineGeocoder()
+    return FallbackGeocoder(_kakao_geocoder(api_key), OfflineGeocoder())
+
+
+def _kakao_geocoder(api_key: str) -> KakaoGeocoder:
     config = (api_key, settings.KAKAO_LOCAL_URL, float(settings.GEOCODER_TIMEOUT_SECONDS))
     # Reuse this thread's geocoder (and its open connection) while the settings are unchanged.
     cached: tuple[tuple[str, str, float], KakaoGeocoder] | None = getattr(_local, "kakao", None)

@@ -45,8 +45,8 @@ class Market(models.Model):
     # ...), cleared when it lists it as 영업/정상 again. A closed market leaves the lists and
     # takes no new party; its page, its parties and favorites stay.
     closed_at = models.DateTimeField(_("폐업 확인 시각"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("바꾼 시각"), auto_now=True)
 
     objects = MarketQuerySet.as_manager()
 

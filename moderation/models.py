@@ -85,4 +85,6 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"report {self.pk}: {self.target_type} {self.target_id} ({self.status})"
+        return (
+            f"{self.get_target_type_display()} #{self.target_id} 신고 ({self.get_status_display()})"
+        )

@@ -1,5 +1,7 @@
 """Favorites and the notification inbox, JSON API. The live stream is ``notifications.stream``."""
 
+from datetime import time
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -11,7 +13,13 @@ from common.api import Pagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_flag
 from notifications import services
-from notifications.selectors import favorites_of, notifications_for, unread_count
+from notifications.kinds import GROUPS
+from notifications.selectors import (
+    favorites_of,
+    notification_preference,
+    notifications_for,
+    unread_count,
+)
 
 
 class FavoriteMarketOutput(serializers.Serializer):
@@ -169,3 +177,76 @@ class NotificationReadAllApi(APIView):
     )
     def post(self, request):
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+
+
+class NotificationGroupOutput(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    switchable = serializers.BooleanField()
+    on = serializers.BooleanField()
+
+
+class NotificationSettingsOutput(serializers.Serializer):
+    groups = NotificationGroupOutput(many=True)
+    quiet_hours = serializers.BooleanField()
+    quiet_start = serializers.CharField(help_text="HH:MM (Asia/Seoul)")
+    quiet_end = serializers.CharField(help_text="HH:MM (Asia/Seoul)")
+
+    def to_representation(self, preference) -> dict:
+        return {
+            "groups": [
+                {
+                    "key": str(group),
+                    "name": str(spec.label),
+                    "description": str(spec.help),
+                    "switchable": spec.switchable,
+                    "on": str(group) not in preference.muted_groups,
+                }
+                for group, spec in GROUPS.items()
+            ],
+            "quiet_hours": preference.quiet_hours,
+            "quiet_start": preference.quiet_start.strftime("%H:%M"),
+            "quiet_end": preference.quiet_end.strftime("%H:%M"),
+        }
+
+
+class NotificationSettingsInput(serializers.Serializer):
+    muted_groups = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=20, required=False, default=list
+    )
+    quiet_hours = serializers.BooleanField(required=False, default=True)
+    quiet_start = serializers.TimeField(
+        required=False, default=time(22, 0), input_formats=["%H:%M"]
+    )
+    quiet_end = serializers.TimeField(required=False, default=time(8, 0), input_formats=["%H:%M"])
+
+
+class NotificationSettingsApi(APIView):
+    """The signed-in user's notification settings: which groups notify them and their quiet
+    hours (nothing pushed to devices then; the inbox keeps everything)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_settings_get",
+        tags=["notifications"],
+        responses={200: NotificationSettingsOutput, 401: ERROR_SCHEMA},
+    )
+    def get(self, request):
+        preference = notification_preference(user_id=request.user.pk)
+        return Response(NotificationSettingsOutput(preference).data)
+
+    @extend_schema(
+        operation_id="notifications_settings_update",
+        tags=["notifications"],
+        request=NotificationSettingsInput,
+        responses={200: NotificationSettingsOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA},
+    )
+    def put(self, request):
+        data = NotificationSettingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        preference = services.notification_preference_update(
+            user=request.user, **data.validated_data
+        )
+        return Response(NotificationSettingsOutput(preference).data)

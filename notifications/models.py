@@ -1,5 +1,8 @@
 """Favorites (찜), the transactional outbox of domain events, and each user's notifications."""
 
+from datetime import time
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,12 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 class FavoriteMarket(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorite_markets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="favorite_markets",
+        verbose_name=_("회원"),
     )
     market = models.ForeignKey(
-        "markets.Market", on_delete=models.CASCADE, related_name="favorited_by"
+        "markets.Market",
+        on_delete=models.CASCADE,
+        related_name="favorited_by",
+        verbose_name=_("마트"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("찜한 시각"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("찜한 마트")
@@ -25,15 +34,23 @@ class FavoriteMarket(models.Model):
         indexes = [models.Index(fields=["market", "user"], name="favorite_market_by_market")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ♥ market {self.market_id}"
+        return f"{self.user.nickname} ♥ {self.market.name}"
 
 
 class FavoriteItem(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorite_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="favorite_items",
+        verbose_name=_("회원"),
     )
-    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="favorited_by")
-    created_at = models.DateTimeField(auto_now_add=True)
+    item = models.ForeignKey(
+        "catalog.Item",
+        on_delete=models.CASCADE,
+        related_name="favorited_by",
+        verbose_name=_("품목"),
+    )
+    created_at = models.DateTimeField(_("찜한 시각"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("찜한 품목")
@@ -42,7 +59,7 @@ class FavoriteItem(models.Model):
         indexes = [models.Index(fields=["item", "user"], name="favorite_item_by_item")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ♥ item {self.item_id}"
+        return f"{self.user.nickname} ♥ {self.item.name}"
 
 
 class OutboxEvent(models.Model):
@@ -54,14 +71,16 @@ class OutboxEvent(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    type = models.CharField(max_length=40)
-    payload = models.JSONField()
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    routing_key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    type = models.CharField(_("종류"), max_length=40)
+    payload = models.JSONField(_("내용"))
+    actor_id = models.BigIntegerField(_("한 사람 id"), null=True, blank=True)
+    # The first event of the action that caused this one (common.events); null on that one.
+    action_id = models.BigIntegerField(null=True, blank=True)
+    routing_key = models.CharField(_("라우팅 키 (지역)"), max_length=200)
+    created_at = models.DateTimeField(_("생긴 시각"), auto_now_add=True)
+    published_at = models.DateTimeField(_("보낸 시각"), null=True, blank=True)
     # Set by the dispatcher that stored the event's notifications: a redelivery finds it set.
-    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("처리된 시각"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("이벤트 (outbox)")
@@ -73,7 +92,7 @@ class OutboxEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.type} #{self.pk}"
+        return f"이벤트 #{self.pk} ({self.type})"
 
 
 class EventReaction(models.Model):
@@ -81,9 +100,9 @@ class EventReaction(models.Model):
     in the reaction's own transaction, so a reaction runs once however often its event is
     delivered, and one that failed (rolled back, no row) runs again on the next delivery."""
 
-    event_id = models.BigIntegerField()
-    reaction = models.CharField(max_length=60)
-    done_at = models.DateTimeField(auto_now_add=True)
+    event_id = models.BigIntegerField(_("이벤트 id"))
+    reaction = models.CharField(_("반응"), max_length=60)
+    done_at = models.DateTimeField(_("한 시각"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("이벤트 반응")
@@ -93,7 +112,7 @@ class EventReaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reaction} for #{self.event_id}"
+        return f"이벤트 #{self.event_id}: {self.reaction}"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -104,12 +123,18 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("받는 사람"),
     )
     event_id = models.BigIntegerField(_("이벤트 id"))
+    # The action (common.events) this notification tells of: everything one action causes
+    # reaches a recipient as this one notification (notifications.services.notify_recipients).
+    action_id = models.BigIntegerField(_("행동 id"))
     type = models.CharField(_("종류"), max_length=40)
-    party_id = models.BigIntegerField(null=True, blank=True)
-    data = models.JSONField(default=dict)
+    party_id = models.BigIntegerField(_("파티 id"), null=True, blank=True)
+    data = models.JSONField(_("내용"), default=dict)
     created_at = models.DateTimeField(_("받은 시각"), auto_now_add=True)
     read_at = models.DateTimeField(_("읽은 시각"), null=True, blank=True)
 
@@ -118,14 +143,18 @@ class Notification(models.Model):
     # Not columns: set for the inbox page (``notifications.views.inbox``).
     label: str
     message: str
+    reason_label: str
 
     class Meta:
         verbose_name = _("알림")
         verbose_name_plural = _("알림")
         ordering = ["-id"]
         constraints = [
-            # A redelivered event never notifies anyone twice.
-            models.UniqueConstraint(fields=["user", "event_id"], name="notification_once_per_event")
+            # One notification per recipient and action; a redelivered event or a second
+            # event of the same action merges into it (notify_recipients), never adds one.
+            models.UniqueConstraint(
+                fields=["user", "action_id"], name="notification_once_per_action"
+            )
         ]
         indexes = [
             models.Index(fields=["user", "id"], name="notification_user_id_idx"),
@@ -137,4 +166,34 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.type} → {self.user_id}"
+        return f"{self.user.nickname}에게 · {self.type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.action_id is None:  # an event of its own: its own action
+            self.action_id = self.event_id
+        super().save(*args, **kwargs)
+
+
+class NotificationPreference(models.Model):
+    """A resident's notification settings: the groups they switched off (``kinds.GROUPS``;
+    none by default) and their quiet hours, when nothing is pushed to their devices — the
+    inbox still gets everything. No row: the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("사용자"),
+    )
+    muted_groups = models.JSONField(_("끈 알림"), default=list, blank=True)
+    quiet_hours = models.BooleanField(_("방해 금지 시간 사용"), default=True)
+    quiet_start = models.TimeField(_("방해 금지 시작"), default=time(22, 0))
+    quiet_end = models.TimeField(_("방해 금지 끝"), default=time(8, 0))
+    updated_at = models.DateTimeField(_("바꾼 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("알림 설정")
+        verbose_name_plural = _("알림 설정")
+
+    def __str__(self) -> str:
+        return str(_("%(user)s의 알림 설정") % {"user": self.user})

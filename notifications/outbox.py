@@ -24,6 +24,7 @@ def outbox_write(event: DomainEvent) -> DomainEvent:
         type=event.type,
         payload=payload,
         actor_id=event.actor_id,
+        action_id=event.action_id,
         routing_key=routing_key(payload.get("sido", ""), payload.get("sigungu", "")),
     )
     relay.notify_relay()

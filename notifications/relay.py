@@ -77,6 +77,7 @@ def _domain_event(row: OutboxEvent) -> DomainEvent:
         actor_id=row.actor_id,
         occurred_at=row.created_at,
         id=row.pk,
+        action_id=row.action_id,
     )
 
 
@@ -137,6 +138,7 @@ def _message(event: OutboxEvent) -> bytes:
             "type": event.type,
             "payload": event.payload,
             "actor_id": event.actor_id,
+            "action_id": event.action_id,
             "created_at": event.created_at.isoformat(),
         },
         ensure_ascii=False,
@@ -307,6 +309,7 @@ class Consumer(_Broker):
                 payload=message["payload"],
                 actor_id=message.get("actor_id"),
                 id=event_id,
+                action_id=message.get("action_id"),
             )
         )
         channel.basic_ack(method.delivery_tag)  # after every reaction is committed

@@ -1,11 +1,19 @@
 """Notification reads: favorites, the inbox, and who an event notifies."""
 
+from datetime import datetime
 from typing import Any, TypedDict
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from common.geo import haversine_km
-from notifications.models import FavoriteItem, FavoriteMarket, Notification
+from notifications.models import (
+    FavoriteItem,
+    FavoriteMarket,
+    Notification,
+    NotificationPreference,
+)
+from notifications.reasons import Reason
 
 # Item favoriters hear of a new party only if their home is this close to its market.
 ITEM_FAVORITE_RADIUS_KM = 10.0
@@ -59,20 +67,21 @@ def unread_count(*, user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id).unread().count()
 
 
-def favoriters_of_new_party(payload: dict[str, Any]) -> set[int]:
-    """Users who favorited the party's market, and users who favorited its item and whose
-    home is within ``ITEM_FAVORITE_RADIUS_KM`` of the market."""
-    users = set(
-        FavoriteMarket.objects.filter(market_id=payload["market_id"]).values_list(
-            "user_id", flat=True
-        )
-    )
+def favoriters_of_new_party(payload: dict[str, Any]) -> dict[int, str]:
+    """Users who favorited the party's market ("favorite_market"), and users who favorited
+    its item and whose home is within ``ITEM_FAVORITE_RADIUS_KM`` of the market
+    ("favorite_item"; the market wins for a user who favorited both)."""
+    users: dict[int, str] = {}
     for user_id, lat, lng in FavoriteItem.objects.filter(
         item_id=payload["item_id"], user__lat__isnull=False, user__lng__isnull=False
     ).values_list("user_id", "user__lat", "user__lng"):
         assert lat is not None and lng is not None  # the filter above
         if haversine_km(lat, lng, payload["lat"], payload["lng"]) <= ITEM_FAVORITE_RADIUS_KM:
-            users.add(user_id)
+            users[user_id] = Reason.FAVORITE_ITEM
+    for user_id in FavoriteMarket.objects.filter(market_id=payload["market_id"]).values_list(
+        "user_id", flat=True
+    ):
+        users[user_id] = Reason.FAVORITE_MARKET
     return users
 
 
@@ -97,8 +106,8 @@ def reporters(payload: dict[str, Any]) -> set[int]:
     return set(payload["reporter_ids"])
 
 
-def penalized_member_and_leader(payload: dict[str, Any]) -> set[int]:
-    return {payload["user_id"], payload["leader_id"]}
+def penalized_member_and_leader(payload: dict[str, Any]) -> dict[int, str]:
+    return {payload["leader_id"]: Reason.MY_PARTY, payload["user_id"]: Reason.MY_ACCOUNT}
 
 
 def question_asker(payload: dict[str, Any]) -> set[int]:
@@ -117,8 +126,38 @@ def latest_notification_id(*, user_id: int) -> int:
     )
 
 
-def push_wanted(*, notification: Notification) -> bool:
-    """Whether ``notification`` may be pushed to its user's devices now (Web Push): the
-    user's notification settings — the kind switched on, outside their quiet hours. The
-    inbox keeps every notification either way."""
-    return True  # the notification settings land with issue 16 item 1
+def notification_preference(*, user_id: int) -> NotificationPreference:
+    """The user's notification settings; the defaults (unsaved) when they never changed them."""
+    found = NotificationPreference.objects.filter(user_id=user_id).first()
+    return found or NotificationPreference(user_id=user_id)
+
+
+def users_muting(*, user_ids: list[int], group: str) -> set[int]:
+    """Which of ``user_ids`` switched ``group`` off."""
+    if not user_ids:
+        return set()
+    return set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, muted_groups__contains=[group]
+        ).values_list("user_id", flat=True)
+    )
+
+
+def in_quiet_hours(preference: NotificationPreference, at: datetime) -> bool:
+    """Whether ``at`` (local time, Asia/Seoul) falls in the quiet hours; a span past
+    midnight (22:00–08:00) wraps."""
+    if not preference.quiet_hours or preference.quiet_start == preference.quiet_end:
+        return False
+    now = timezone.localtime(at).time()
+    start, end = preference.quiet_start, preference.quiet_end
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end
+
+
+def push_wanted(*, notification: Notification, at: datetime | None = None) -> bool:
+    """Whether ``notification`` may be pushed to its user's devices now (Web Push): not
+    in their quiet hours. (A group they switched off is never notified at all.) The inbox
+    keeps every notification either way."""
+    preference = notification_preference(user_id=notification.user_id)
+    return not in_quiet_hours(preference, at or timezone.now())

@@ -1,7 +1,7 @@
 """Notification writes: favorites, running events' reactions, notifying, read marks."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -11,21 +11,23 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import Item
-from common.errors import NotFound
-from common.events import DomainEvent, EventType, reactions
+from common.errors import DomainError, NotFound
+from common.events import DomainEvent, caused_by, reactions
 from common.layer import group_send_after_commit
 from markets.models import Market
+from notifications import kinds
 from notifications.delivery import deliver_after_commit
-from notifications.kinds import KINDS
 from notifications.kinds import recipients as kind_recipients
 from notifications.models import (
     EventReaction,
     FavoriteItem,
     FavoriteMarket,
     Notification,
+    NotificationPreference,
     OutboxEvent,
 )
-from notifications.selectors import unread_count
+from notifications.reasons import REASON_LABELS
+from notifications.selectors import unread_count, users_muting
 from parties.models import Party
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,50 @@ def favorite_item_remove(*, user: User, item_id: int) -> None:
     FavoriteItem.objects.filter(user=user, item_id=item_id).delete()
 
 
+# --- settings ------------------------------------------------------------------------------
+
+
+def notification_preference_update(
+    *,
+    user: User,
+    muted_groups: list[str],
+    quiet_hours: bool,
+    quiet_start: time,
+    quiet_end: time,
+) -> NotificationPreference:
+    """Save the user's notification settings. Only switchable groups can be off (페널티와
+    신고 always reach the user); quiet hours need a start and an end that differ."""
+    unknown = sorted(set(muted_groups) - {str(g) for g in kinds.GROUPS})
+    if unknown:
+        raise DomainError(
+            "invalid_group",
+            _("알 수 없는 알림 종류예요: %(groups)s") % {"groups": ", ".join(unknown)},
+        )
+    fixed = [g for g in muted_groups if not kinds.GROUPS[kinds.Group(g)].switchable]
+    if fixed:
+        raise DomainError(
+            "group_not_switchable",
+            _("페널티와 신고 알림은 끌 수 없어요. 꼭 알려 드려야 하는 알림이에요."),
+            field="muted_groups",
+        )
+    if quiet_hours and quiet_start == quiet_end:
+        raise DomainError(
+            "invalid_quiet_hours",
+            _("방해 금지 시간의 시작과 끝이 같아요. 다른 시각을 골라 주세요."),
+            field="quiet_end",
+        )
+    with transaction.atomic():
+        preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+            user=user
+        )
+        preference.muted_groups = sorted(set(muted_groups))
+        preference.quiet_hours = quiet_hours
+        preference.quiet_start = quiet_start.replace(second=0, microsecond=0)
+        preference.quiet_end = quiet_end.replace(second=0, microsecond=0)
+        preference.save()
+    return preference
+
+
 # --- inbox ---------------------------------------------------------------------------------
 
 
@@ -87,8 +133,9 @@ def notifications_mark_all_read(*, user: User) -> int:
 # --- dispatch ------------------------------------------------------------------------------
 
 
-def _messages(event_type: str, payload: dict[str, Any]) -> tuple[dict[str, str], str]:
-    """(data every recipient's notification carries, its Korean sentence)."""
+def _message_values(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """(what the sentences are formatted with, the data every recipient's notification
+    carries) for an event's payload."""
     party = (
         # No party_id finds no party: Django documents exact=None as IS NULL, which
         # django-stubs does not allow for a non-null column.
@@ -99,6 +146,7 @@ def _messages(event_type: str, payload: dict[str, Any]) -> tuple[dict[str, str],
     )
     title = party.title if party else payload.get("title", "")
     market = party.market.name if party else ""
+    item = party.item.name if party else ""
     who: str | None = ""
     if payload.get("user_id"):
         who = User.objects.filter(pk=payload["user_id"]).values_list("nickname", flat=True).first()
@@ -106,28 +154,36 @@ def _messages(event_type: str, payload: dict[str, Any]) -> tuple[dict[str, str],
     if payload.get("meet_at"):
         meet_at = datetime.fromisoformat(payload["meet_at"])
         when = date_format(timezone.localtime(meet_at), "n월 j일 H:i")
-    sentence = str(KINDS[EventType(event_type)].sentence) % {
-        "market": market,
-        "title": title,
-        "who": who or "",
-        "when": when,
-    }
+    values = {"market": market, "item": item, "title": title, "who": who or "", "when": when}
     data = {
         "title": title,
         "market": market,
-        "item": party.item.name if party else "",
+        "item": item,
         "url": f"/parties/{payload['party_id']}/" if payload.get("party_id") else "/",
     }
-    return data, sentence
+    return values, data
+
+
+def _told(parts: list[dict[str, Any]], title: str) -> dict[str, str]:
+    """The type, label and message of a notification holding ``parts`` (its events'
+    sentences, in the order they happened)."""
+    ordered = sorted(parts, key=lambda part: part["event_id"])
+    label, message = kinds.compose([(p["type"], p["text"]) for p in ordered], title)
+    heaviest = max(ordered, key=lambda part: kinds.weight(part["type"]))
+    return {"type": heaviest["type"], "label": label, "message": message}
 
 
 def notification_payload(notification: Notification) -> dict[str, Any]:
     """What a stream and the inbox API show of a notification."""
+    reason = notification.data.get("reason", "")
     return {
         "id": notification.pk,
         "type": notification.type,
+        "label": notification.data.get("label") or kinds.label(notification.type),
+        "reason": reason,
+        "reason_label": str(REASON_LABELS.get(reason, "")),
         "party_id": notification.party_id,
-        "message": notification.data.get("message", ""),
+        "message": notification.data.get("message") or notification.data.get("title", ""),
         "title": notification.data.get("title", ""),
         "market": notification.data.get("market", ""),
         "url": notification.data.get("url", "/"),
@@ -153,7 +209,8 @@ def event_react(*, event: DomainEvent) -> int:
             _marker, created = EventReaction.objects.get_or_create(event_id=event.id, reaction=name)
             if not created:
                 continue
-            reaction(event)
+            with caused_by(event):  # what it emits belongs to this event's action
+                reaction(event)
             ran += 1
     OutboxEvent.objects.filter(pk=event.id, dispatched_at__isnull=True).update(
         dispatched_at=timezone.now()
@@ -162,41 +219,77 @@ def event_react(*, event: DomainEvent) -> int:
 
 
 def notify_recipients(event: DomainEvent) -> int:
-    """The notifications reaction: one notification per recipient (``kinds.KINDS``), pushed
-    to their open streams after commit; returns how many were stored. The unique (user,
-    event) constraint is the last guard against a second run."""
-    users = kind_recipients(event.type, event.payload, event.actor_id)
-    if not users:
+    """The notifications reaction. What one action causes (``common.events``) reaches each
+    recipient as one notification: the first of its events to be handled creates it, each
+    later one adds its sentence ("민수님이 파티에 들어왔어요 · 모집이 마감됐어요 · 채팅방이
+    열렸어요: …") and makes it unread again. Never the action's actor, never a group the
+    recipient switched off (``NotificationPreference``). Pushed to open streams after
+    commit, new ones handed to the other deliveries (Web Push); returns how many
+    notifications were created or changed. The unique (user, action) constraint is the last
+    guard: two events of one action handled at once merge instead of doubling."""
+    told = kind_recipients(event.type, event.payload, event.actor_id)
+    group = kinds.group_of(event.type)
+    if group is not None:
+        for user_id in users_muting(user_ids=list(told), group=group):
+            told.pop(user_id)
+    if not told:
         return 0
-    assert event.id is not None  # a reaction: its event comes from the outbox (event_react)
-    data, sentence = _messages(event.type, event.payload)
-    notifications = Notification.objects.bulk_create(
-        [
+    assert event.id is not None and event.action is not None  # from the outbox (event_react)
+    values, data = _message_values(event.payload)
+
+    def part(reason: str) -> dict[str, Any]:
+        text = kinds.sentence(event.type, reason, values)
+        return {"event_id": event.id, "type": event.type, "text": text}
+
+    fresh = []
+    for user_id, reason in sorted(told.items()):
+        parts = [part(reason)]
+        told_as = _told(parts, data["title"])
+        fresh.append(
             Notification(
                 user_id=user_id,
                 event_id=event.id,
-                type=event.type,
+                action_id=event.action,
+                type=told_as.pop("type"),
                 party_id=event.payload.get("party_id"),
-                data={**data, "message": sentence},
+                data={**data, "reason": reason, "parts": parts, **told_as},
             )
-            for user_id in sorted(users)
-        ]
+        )
+    # A recipient who already holds this action's notification keeps it: the insert skips
+    # them, and the event is merged into theirs below.
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    created, changed = [], []
+    held = Notification.objects.select_for_update().filter(
+        user_id__in=list(told), action_id=event.action
     )
+    for notification in held.order_by("pk"):
+        parts = notification.data.get("parts", [])
+        if any(p["event_id"] == event.id for p in parts):
+            created.append(notification)  # inserted just now (a reaction runs once)
+            continue
+        was_read = notification.read_at is not None
+        parts.append(part(notification.data.get("reason", told[notification.user_id])))
+        told_as = _told(parts, notification.data.get("title", ""))
+        notification.type = told_as.pop("type")
+        notification.data = {**notification.data, "parts": parts, **told_as}
+        notification.read_at = None
+        notification.save(update_fields=["type", "data", "read_at"])
+        changed.append((notification, was_read))
+    grown = [
+        (n, {**notification_payload(n), "merged": True, "reopened": was_read})
+        for n, was_read in changed
+    ]
     group_send_after_commit(
         [
             (
                 user_group(n.user_id),
-                {
-                    "type": "notification",
-                    "user_id": n.user_id,
-                    "notification": notification_payload(n),
-                },
+                {"type": "notification", "user_id": n.user_id, "notification": shown},
             )
-            for n in notifications
+            for n, shown in [*((n, notification_payload(n)) for n in created), *grown]
         ]
     )
-    deliver_after_commit(notifications)
-    return len(notifications)
+    deliver_after_commit(created)
+    return len(created) + len(changed)
 
 
 def end_streams_of_suspended_user(event: DomainEvent) -> None:
@@ -208,3 +301,19 @@ def end_streams_of_suspended_user(event: DomainEvent) -> None:
 
 def bell_state(*, user_id: int) -> dict[str, int]:
     return {"unread": unread_count(user_id=user_id)}
+
+
+# --- outbox (admin) ------------------------------------------------------------------------
+
+
+def outbox_republish(*, event_ids: list[int]) -> int:
+    """Send again events that did not get through (an admin's "다시 보내기"): each one not yet
+    dispatched is marked unpublished, so the relay publishes it again (services mode: at its
+    next poll; embedded: the next sweep, or right away when the caller wakes the relay after
+    commit). Safe to repeat: its reactions that already ran are skipped (``event_react``'s
+    markers) and nobody is notified twice. Events already dispatched are left alone; returns
+    how many were queued again."""
+    with transaction.atomic():
+        return OutboxEvent.objects.filter(pk__in=event_ids, dispatched_at__isnull=True).update(
+            published_at=None
+        )

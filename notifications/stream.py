@@ -27,7 +27,7 @@ from accounts.models import User
 from accounts.tokens import bearer_token, user_for_token_sync
 from common.hub import HubUnavailable
 from common.params import ascii_int
-from common.security import stream_security_headers
+from common.sse import send_body, send_error, start_stream, until_disconnect
 from notifications.hub import StreamQueue, hub
 from notifications.selectors import notifications_after
 from notifications.services import notification_payload
@@ -42,7 +42,8 @@ _notifications_after = database_sync_to_async(notifications_after, thread_sensit
 
 def _frame(payload: dict) -> bytes:
     data = json.dumps(payload, ensure_ascii=False)
-    return f"id: {payload['id']}\nevent: {payload['type']}\ndata: {data}\n\n".encode()
+    event_id = "" if payload.get("merged") else f"id: {payload['id']}\n"
+    return f"{event_id}event: {payload['type']}\ndata: {data}\n\n".encode()
 
 
 def _last_event_id(headers: dict[bytes, bytes], query: dict[str, list[str]]) -> int | None:
@@ -60,24 +61,9 @@ def _last_event_id(headers: dict[bytes, bytes], query: dict[str, list[str]]) -> 
     return parsed
 
 
-async def _error(send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"code": code, "message": message, "details": {}}, ensure_ascii=False)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json; charset=utf-8"),
-                *stream_security_headers(),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body.encode()})
-
-
 async def notification_stream(scope, receive, send) -> None:
     if scope["method"] != "GET":
-        await _error(send, 405, "method_not_allowed", _("GET으로 연결해 주세요."))
+        await send_error(send, 405, "method_not_allowed", _("GET으로 연결해 주세요."))
         return
     headers = dict(scope.get("headers") or [])
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -89,12 +75,12 @@ async def notification_stream(scope, receive, send) -> None:
         await _user_for_token(token) if token else scope.get("user") or AnonymousUser()
     )
     if not user.is_authenticated:
-        await _error(send, 401, "not_authenticated", _("로그인이 필요해요."))
+        await send_error(send, 401, "not_authenticated", _("로그인이 필요해요."))
         return
     try:
         last_id = _last_event_id(headers, query)
     except ValueError:
-        await _error(
+        await send_error(
             send,
             400,
             "invalid_last_event_id",
@@ -110,25 +96,13 @@ async def notification_stream(scope, receive, send) -> None:
         # Live delivery is down (Redis unreachable): replay from the inbox, then end; the
         # browser comes back after ``retry`` and is live again once Redis is.
         queue = None
-    gone = asyncio.ensure_future(_until_disconnect(receive))
+    gone = asyncio.ensure_future(until_disconnect(receive))
     try:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"text/event-stream; charset=utf-8"),
-                    (b"cache-control", b"no-cache"),
-                    (b"x-accel-buffering", b"no"),  # proxies must not buffer the stream
-                    *stream_security_headers(),
-                ],
-            }
-        )
-        await _body(send, f"retry: {settings.SSE_RETRY_MS}\n\n".encode())
+        await start_stream(send)
         sent = last_id or 0
         if last_id is not None:
             for notification in await _notifications_after(user_id=user_id, after_id=last_id):
-                await _body(send, _frame(notification_payload(notification)))
+                await send_body(send, _frame(notification_payload(notification)))
                 sent = notification.pk
         while queue is not None and not gone.done() and not queue.stale:
             getting = asyncio.ensure_future(queue.get())
@@ -140,26 +114,21 @@ async def notification_stream(scope, receive, send) -> None:
             if getting not in done:
                 getting.cancel()
                 if not gone.done():
-                    await _body(send, b": keep-alive\n\n")
+                    await send_body(send, b": keep-alive\n\n")
                 continue
             payload = getting.result()
             if payload is None or queue.stale:
                 break  # this process may have missed some: end, the client replays
-            if payload.get("id", 0) > sent:
+            if payload.get("merged"):
+                # A notification sent before grew (one action, a later event): sent again,
+                # without an ``id:`` so the client's Last-Event-ID stays the newest.
+                await send_body(send, _frame(payload))
+            elif payload.get("id", 0) > sent:
                 sent = payload["id"]
-                await _body(send, _frame(payload))
+                await send_body(send, _frame(payload))
         if not gone.done():
             await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         gone.cancel()
         if queue is not None:
             await streams.unsubscribe(user_id, queue)
-
-
-async def _body(send, data: bytes) -> None:
-    await send({"type": "http.response.body", "body": data, "more_body": True})
-
-
-async def _until_disconnect(receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass

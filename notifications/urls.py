@@ -7,6 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("favorites/", views.favorites, name="favorites"),
+    path("settings/", views.notification_settings, name="settings"),
     path(
         "favorites/markets/<id:object_id>/toggle",
         views.favorite_toggle,
@@ -32,6 +33,11 @@ api_urlpatterns = [
     ),
     path("items/<id:item_id>/favorite", api.ItemFavoriteApi.as_view(), name="api-item-favorite"),
     path("notifications", api.NotificationListApi.as_view(), name="api-notifications"),
+    path(
+        "notifications/settings",
+        api.NotificationSettingsApi.as_view(),
+        name="api-notification-settings",
+    ),
     path(
         "notifications/<id:notification_id>/read",
         api.NotificationReadApi.as_view(),

@@ -23,12 +23,18 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from catalog.models import Item
 from catalog.selectors import item_get
+from common.errors import DomainError
 from common.params import parse_flag, parse_page
 from markets.models import Market
 from markets.selectors import market_get
 from notifications import services
-from notifications.kinds import label as kind_label
-from notifications.selectors import favorites_of, notifications_for, unread_count
+from notifications.forms import NotificationSettingsForm
+from notifications.selectors import (
+    favorites_of,
+    notification_preference,
+    notifications_for,
+    unread_count,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -99,10 +105,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     notifications = notifications_for(user_id=user.pk, unread_only=unread_only)
     page = Paginator(notifications, PAGE_SIZE).get_page(parse_page(request.GET))
     for notification in page:
-        notification.label = kind_label(notification.type)
-        notification.message = notification.data.get("message") or notification.data.get(
-            "title", ""
-        )
+        shown = services.notification_payload(notification)
+        notification.label = shown["label"]
+        notification.message = shown["message"]
+        notification.reason_label = shown["reason_label"]
     return render(
         request,
         "notifications/inbox.html",
@@ -111,6 +117,34 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "unread_only": unread_only,
             "unread_total": unread_count(user_id=user.pk),
         },
+    )
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Which groups notify me, and my quiet hours: a plain form (works without JavaScript)."""
+    user = cast(User, request.user)  # @login_required
+    preference = notification_preference(user_id=user.pk)
+    form = NotificationSettingsForm(request.POST or None, preference=preference)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preference_update(
+                user=user,
+                muted_groups=form.muted_groups(),
+                quiet_hours=form.cleaned_data["quiet_hours"],
+                quiet_start=form.cleaned_data["quiet_start"],
+                quiet_end=form.cleaned_data["quiet_end"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("알림 설정을 저장했어요."))
+            return redirect("notifications:settings")
+    return render(
+        request,
+        "notifications/settings.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -13,3 +13,9 @@ class PartiesConfig(AppConfig):
         from parties.selectors import open_parties_per_item_near
 
         register_demand(open_parties_per_item_near)
+
+        # Live only: a party's viewers (its page, the nearby list) re-read its state after
+        # each change (parties.live); a lost push heals at the next change or reconnect.
+        from parties.live import register_live_handlers
+
+        register_live_handlers()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.selectors import category_list, item_get
 from common.errors import DomainError
+from common.geo import format_distance_km
 from common.params import parse_page, parse_point, parse_positive_int, parse_text
 from markets.districts import DISTRICTS
 from parties.selectors import party_nearby
@@ -79,7 +80,7 @@ def _category_options() -> list:
     return [c for top in children.get(None, []) for c in (top, *children.get(top.pk, []))]
 
 
-def _map_data(point, parties) -> dict:
+def _map_data(point, parties, *, approximate: bool) -> dict:
     return {
         "point": {"lat": point.lat, "lng": point.lng, "radius_km": point.radius_km},
         "parties": [
@@ -91,7 +92,7 @@ def _map_data(point, parties) -> dict:
                 "url": reverse("parties:detail", args=[p.pk]),
                 "market": p.market.name,
                 "item": p.item.name,
-                "distance": f"{p.distance_km:.1f}km",
+                "distance": format_distance_km(p.distance_km, approximate=approximate),
                 "share": _("1인당 %(price)s원") % {"price": f"{p.share_price:,}"},
                 "members": _("%(n)d/%(cap)d명") % {"n": p.member_count, "cap": p.capacity},
             }
@@ -160,6 +161,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "area": _area_label(area) if area in AREAS else "",
     }.get(source or "", "")
     radius_km = point.radius_km if point else 10
+    # Measured from a home that is only its district's centre: distances are rough.
+    distance_approximate = source == "home" and bool(getattr(user, "location_approximate", False))
     return render(
         request,
         "home.html",
@@ -167,6 +170,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "point": point,
             "source": source,
             "where": where,
+            "distance_approximate": distance_approximate,
             "area": area if area in AREAS else "",
             "errors": errors,
             "page": page,
@@ -177,7 +181,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "radius_km": int(radius_km) if float(radius_km).is_integer() else radius_km,
             "radius_choices": RADIUS_CHOICES,
             "area_groups": _area_groups(),
-            "map_data": _map_data(point, page.object_list) if page is not None else None,
+            "map_data": (
+                _map_data(point, page.object_list, approximate=distance_approximate)
+                if page is not None
+                else None
+            ),
         },
         status=400 if errors else 200,
     )

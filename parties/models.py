@@ -101,8 +101,8 @@ class Party(models.Model):
     sido = models.CharField(_("시도"), max_length=20, blank=True)
     sigungu = models.CharField(_("시군구"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("만든 시각"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("바꾼 시각"), auto_now=True)
+    closed_at = models.DateTimeField(_("모집 마감된 시각"), null=True, blank=True)
     finished_at = models.DateTimeField(_("완료/취소 시각"), null=True, blank=True)
     # A database default too: bulk loads (benchmarks, imports) that do not name it still work.
     # Hidden by a moderator (a report): gone for residents, kept for the record.
@@ -204,16 +204,23 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 
 class Membership(models.Model):
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("파티")
     )
-    role = models.CharField(max_length=10, choices=MembershipRole.choices)
-    joined_at = models.DateTimeField(default=timezone.now)
-    left_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("회원"),
+    )
+    role = models.CharField(_("역할"), max_length=10, choices=MembershipRole.choices)
+    joined_at = models.DateTimeField(_("참여한 시각"), default=timezone.now)
+    left_at = models.DateTimeField(_("나간 시각"), null=True, blank=True)
     # "못 가게 됐어요": left after recruitment closed, in time; no penalty for this party.
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdraw_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
+    withdrawn_at = models.DateTimeField(_("빠진 시각 (마감 뒤)"), null=True, blank=True)
+    withdraw_reason = models.CharField(
+        _("빠진 사유"), max_length=200, blank=True, default="", db_default=""
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -242,7 +249,7 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["user", "left_at"], name="membership_user_active_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.party_id}"
+        return f"{self.user.nickname} · {self.party.title}"
 
     @property
     def is_active(self) -> bool:
@@ -259,11 +266,18 @@ class PartyReminder(models.Model):
     constraint makes it exactly once however many beat ticks or workers try at the same
     time; a rescheduled meeting (another ``meet_at``) is reminded again."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="reminders")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
-    meet_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("파티")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("받은 회원"),
+    )
+    kind = models.CharField(_("종류"), max_length=10, choices=ReminderKind.choices)
+    meet_at = models.DateTimeField(_("그때의 만나는 시각"))
+    created_at = models.DateTimeField(_("보낸 시각"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("알림 보낸 기록")
@@ -278,4 +292,4 @@ class PartyReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} reminder for {self.user_id} in {self.party_id}"
+        return f"{self.party.title} — {self.get_kind_display()} ({self.user.nickname})"

@@ -468,3 +468,32 @@ def party_list_at_market(*, market_id: int, limit: int = MARKET_PAGE_PARTIES) ->
         .only(*LISTED_FIELDS)
         .order_by("recruit_until", "id")[:limit]
     )
+
+
+# At most this many parties on one live stream (a nearby page lists up to 100).
+LIVE_PARTIES_MAX = 100
+
+
+def party_live_states(*, party_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What anyone may see of these parties, for the live stream (``parties.live``): status,
+    seats and whether it still takes members. Exactly what the party cards show to a visitor,
+    nothing about members; parties a moderator hid are left out (as if gone)."""
+    now = timezone.now()
+    rows = (
+        Party.objects.visible()
+        .filter(pk__in=party_ids)
+        .order_by("pk")
+        .values_list("pk", "status", "member_count", "capacity", "recruit_until")
+    )
+    return {
+        pk: {
+            "party_id": pk,
+            "status": status,
+            "status_label": str(PartyStatus(status).label),
+            "member_count": member_count,
+            "capacity": capacity,
+            # Recruiting but past the deadline takes no one either (settled on the next tick).
+            "open": status == PartyStatus.RECRUITING and recruit_until > now,
+        }
+        for pk, status, member_count, capacity, recruit_until in rows
+    }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalog.models import Item
 from common.errors import Conflict, DomainError, NotFound
-from common.events import EventType, emit
+from common.events import DomainEvent, EventType, emit
 from common.once import insert_new
 from common.params import clean_text
 from markets.models import Market
@@ -177,8 +177,16 @@ STATUS_EVENTS = {
 }
 
 
-def _transition(party: Party, status: S, *, actor_id: int | None, **extra: Any) -> None:
-    """Move the locked party to ``status``, stamp when, and tell its members after commit."""
+def _transition(
+    party: Party,
+    status: S,
+    *,
+    actor_id: int | None,
+    cause: DomainEvent | None = None,
+    **extra: Any,
+) -> None:
+    """Move the locked party to ``status``, stamp when, and tell its members after commit
+    (``cause``: the event this follows from, in the same action — the join that filled it)."""
     stamp = "closed_at" if status == S.CLOSED else "finished_at"
     party.status = status
     setattr(party, stamp, timezone.now())
@@ -187,11 +195,14 @@ def _transition(party: Party, status: S, *, actor_id: int | None, **extra: Any) 
         STATUS_EVENTS[status],
         payload=_event_payload(party, member_ids=_active_member_ids(party), **extra),
         actor_id=actor_id,
+        cause=cause,
     )
 
 
-def _close(party: Party, *, actor_id: int | None, reason: str) -> None:
-    _transition(party, S.CLOSED, actor_id=actor_id, reason=reason)
+def _close(
+    party: Party, *, actor_id: int | None, reason: str, cause: DomainEvent | None = None
+) -> None:
+    _transition(party, S.CLOSED, actor_id=actor_id, reason=reason, cause=cause)
 
 
 def party_join(*, party_id: int, user: User) -> Party:
@@ -204,13 +215,13 @@ def party_join(*, party_id: int, user: User) -> Party:
             Membership.objects.create(party=party, user=user, role=MembershipRole.MEMBER)
             Party.objects.filter(pk=party.pk).update(member_count=F("member_count") + 1)
             party.refresh_from_db(fields=["member_count"])
-            emit(
+            joined = emit(
                 EventType.PARTY_JOINED,
                 payload=_event_payload(party, user_id=user.pk),
                 actor_id=user.pk,
             )
             if party.member_count == party.capacity:
-                _close(party, actor_id=user.pk, reason="full")
+                _close(party, actor_id=user.pk, reason="full", cause=joined)
     except IntegrityError:
         # Only reachable if the lock above were bypassed: the constraints said no.
         if Membership.objects.active().filter(party_id=party_id, user=user).exists():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.party_create_page, name="create"),
     path("mine/", views.my_parties_page, name="mine"),
     path("<id:party_id>/", views.party_detail_page, name="detail"),
+    path("<id:party_id>/live/", views.party_live_fragment, name="live"),
     path("<id:party_id>/attendance/", views.party_attendance_submit, name="attendance"),
     path("<id:party_id>/withdraw/", views.party_withdraw_submit, name="withdraw"),
     path("<id:party_id>/edit/", views.party_reschedule_page, name="reschedule"),

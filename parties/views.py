@@ -122,42 +122,66 @@ def _buttons(available: dict) -> list[dict]:
 # -- pages -----------------------------------------------------------------------------------
 
 
-def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
-    # NotFound (also for a party a moderator hid): the app's 404 page (common.error_pages)
-    party = party_get_visible(party_id=party_id, user=request.user)
-    now = timezone.now()
+def _live_context(request: HttpRequest, party: Party, *, now: datetime) -> dict:
+    """What the live parts of a party page show this viewer (status, seats, actions, members):
+    the page and its live fragment render them from the same context, so an update shows
+    exactly what a reload would."""
     membership = party_membership(party=party, user=request.user)
     decorate_parties([party], now=now)
     members = party_members(party=party)
-    is_leader = membership is not None and membership.role == MembershipRole.LEADER
-    attendance = party_attendance(party=party, user=request.user, members=members, now=now)
-    if attendance is not None:
-        attendance["reasons"] = PenaltyReason.choices
     standings = user_standings(users=[m.user for m in members])
     for member in members:
         member.standing = standings[member.user_id]
     available = party_available_actions(
         party=party, user=request.user, membership=membership, now=now
     )
+    return {
+        "party": party,
+        "members": members,
+        "membership": membership,
+        "is_member": membership is not None,
+        "is_leader": membership is not None and membership.role == MembershipRole.LEADER,
+        "available": available,
+        "actions": _buttons(available),
+        "can_reschedule": available["reschedule"] is None,
+        # Who withdrew in time, and why: the leader and members plan with it.
+        "withdrawals": party_withdrawals(party=party) if membership else [],
+        "can_join_anonymously": not request.user.is_authenticated and party.is_open,
+    }
+
+
+def party_detail_page(request: HttpRequest, party_id: int) -> HttpResponse:
+    # NotFound (also for a party a moderator hid): the app's 404 page (common.error_pages)
+    party = party_get_visible(party_id=party_id, user=request.user)
+    now = timezone.now()
+    context = _live_context(request, party, now=now)
+    attendance = party_attendance(
+        party=party, user=request.user, members=context["members"], now=now
+    )
+    if attendance is not None:
+        attendance["reasons"] = PenaltyReason.choices
     return render(
         request,
         "parties/detail.html",
         {
-            "party": party,
-            "members": members,
+            **context,
             "attendance": attendance,
-            "membership": membership,
-            "is_member": membership is not None,
-            "is_leader": is_leader,
-            "actions": _buttons(available),
-            "can_withdraw": available["withdraw"] is None,
+            "can_withdraw": context["available"]["withdraw"] is None,
             "withdraw_until": rules.withdraw_deadline(party),
-            "can_reschedule": available["reschedule"] is None,
-            # Who withdrew in time, and why: the leader and members plan with it.
-            "withdrawals": party_withdrawals(party=party) if membership else [],
-            "can_join_anonymously": not request.user.is_authenticated and party.is_open,
         },
     )
+
+
+@require_http_methods(["GET"])
+def party_live_fragment(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The party page's live parts, re-read by ``static/js/party-live.js`` when the party
+    changes (``parties.live``) or its stream reconnects: for this viewer, as the page."""
+    party = party_get_visible(party_id=party_id, user=request.user)
+    response = render(
+        request, "parties/_live.html", _live_context(request, party, now=timezone.now())
+    )
+    response["Cache-Control"] = "no-store"  # never a stale count from a cache
+    return response
 
 
 ACTIONS = {

@@ -68,7 +68,7 @@ class Penalty(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} @ party {self.party_id} ({self.reason})"
+        return f"{self.party.title} — {self.get_reason_display()} ({self.user.nickname})"
 
 
 class AppealStatus(models.TextChoices):
@@ -125,4 +125,4 @@ class PenaltyAppeal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"appeal on penalty {self.penalty_id} ({self.status})"
+        return f"{self.penalty} 이의 신청 ({self.get_status_display()})"

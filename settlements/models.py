@@ -31,7 +31,7 @@ class Settlement(models.Model):
     account_masked = models.CharField(_("계좌번호 (가림)"), max_length=30)
     kakaopay_link = models.URLField(_("카카오페이 송금 링크"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("정산 요청 시각"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("바꾼 시각"), auto_now=True)
     completed_at = models.DateTimeField(_("정산 완료 시각"), null=True, blank=True)
     account_erased_at = models.DateTimeField(_("계좌 지운 시각"), null=True, blank=True)
 
@@ -62,20 +62,25 @@ class Settlement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"settlement of party {self.party_id}"
+        return f"{self.party.title} 정산"
 
 
 class Share(models.Model):
-    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="shares")
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="shares", verbose_name=_("정산")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="settlement_shares"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="settlement_shares",
+        verbose_name=_("보낼 사람"),
     )
     amount = models.PositiveIntegerField(_("보낼 금액 (원)"))
     status = models.CharField(
         _("상태"), max_length=10, choices=ShareStatus.choices, default=ShareStatus.PENDING
     )
-    paid_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(_("보냈다고 한 시각"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("받았다고 확인한 시각"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("정산 몫")
@@ -93,19 +98,21 @@ class Share(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}: {self.amount} ({self.status})"
+        return f"{self.user.nickname} · {self.amount:,}원 ({self.get_status_display()})"
 
 
 class ShareReminder(models.Model):
     """The one reminder a pending share gets (24 h after the bill): the primary key on the
     share makes it exactly once however many beat ticks run."""
 
-    share = models.OneToOneField(Share, on_delete=models.CASCADE, primary_key=True)
-    created_at = models.DateTimeField()
+    share = models.OneToOneField(
+        Share, on_delete=models.CASCADE, primary_key=True, verbose_name=_("정산 몫")
+    )
+    created_at = models.DateTimeField(_("보낸 시각"))
 
     class Meta:
         verbose_name = _("정산 알림 기록")
         verbose_name_plural = _("정산 알림 기록")
 
     def __str__(self) -> str:
-        return f"reminder for share {self.share_id}"
+        return f"{self.share} 알림"

@@ -244,7 +244,7 @@ def share_confirm(*, party_id: int, user: User, member_id: int) -> Share:
         if share.status != ShareStatus.CONFIRMED:
             share.status, share.confirmed_at = ShareStatus.CONFIRMED, timezone.now()
             share.save(update_fields=["status", "confirmed_at"])
-            emit(
+            confirmed = emit(
                 EventType.SETTLEMENT_CONFIRMED,
                 payload=_payload(settlement, user_id=member_id),
                 actor_id=user.pk,
@@ -259,6 +259,7 @@ def share_confirm(*, party_id: int, user: User, member_id: int) -> Share:
                     EventType.SETTLEMENT_COMPLETED,
                     payload=_payload(settlement, member_ids=members),
                     actor_id=user.pk,
+                    cause=confirmed,  # one action: the last member told once, of both
                 )
     return share
 

@@ -3,8 +3,9 @@ operation of ``/api/schema/`` (an authenticated user; valid and invalid input) a
 no response is a server error, every status code is documented for its operation, and every
 response matches its documented schema and content type.
 
-The SSE stream is documented but left out here: it is not a Django view (it is served ahead of
-Django by the ASGI router) and never ends; its own tests are in tests/test_notifications_live.py.
+The SSE streams are documented but left out here: they are not Django views (they are served
+ahead of Django by the ASGI router) and never end; their own tests are in
+tests/test_notifications_live.py and parties/tests/test_live.py.
 """
 
 import pytest
@@ -40,7 +41,7 @@ def bearer(transactional_db) -> dict[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-@schema.exclude(path="/api/v1/notifications/stream").parametrize()
+@schema.exclude(path=["/api/v1/notifications/stream", "/api/v1/parties/live"]).parametrize()
 @settings(
     max_examples=40,
     deadline=None,

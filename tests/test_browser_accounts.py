@@ -43,8 +43,10 @@ def test_signup_login_and_set_home_address(browser_page, live_server):
     home.get_by_label("집 주소 (도로명)").fill("서울 마포구 월드컵로 212")
     home.get_by_role("button", name="집 주소 저장").click()
 
-    expect(page.get_by_text("집 위치를 저장했어요.")).to_be_visible()
+    # No Kakao key here: the offline geocoder only knows the district, and says so.
+    expect(page.get_by_text("대략적인 위치(구 중심)로 저장했어요")).to_be_visible()
     expect(page.get_by_test_id("me-home")).to_contain_text("마포구 월드컵로 212")
+    expect(page.get_by_test_id("me-home-precision")).to_have_text("대략적인 위치(구 중심)")
     user = User.objects.get(email="mangwon@example.kr")
     assert user.sigungu == "마포구"
     assert 37.5 < user.lat < 37.6

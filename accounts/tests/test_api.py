@@ -154,6 +154,32 @@ def test_me_patch_geocodes_address_offline(auth_client, user):
     # The offline geocoder resolves to the district: Mapo-gu lies around 37.55N 126.90E.
     assert body["lat"] == pytest.approx(37.56, abs=0.05)
     assert body["lng"] == pytest.approx(126.91, abs=0.06)
+    # ... and says so: every address of 마포구 lands on that one point.
+    assert body["location_approximate"] is True
+    assert (body["location_precision"], body["location_source"]) == ("district", "offline")
+
+
+def test_me_patch_coordinates_after_an_approximate_home_make_it_exact(auth_client, user):
+    auth_client.patch("/api/v1/me", {"address": "서울특별시 마포구 월드컵로 212"}, format="json")
+
+    response = auth_client.patch("/api/v1/me", {"lat": 37.5681, "lng": 126.8973}, format="json")
+
+    body = response.json()
+    assert body["location_approximate"] is False
+    assert (body["location_precision"], body["location_source"]) == ("exact", "coordinates")
+
+
+@pytest.mark.parametrize("address", ["", "   "])
+def test_me_patch_empty_address_is_refused_and_keeps_home(auth_client, user, address):
+    User.objects.filter(pk=user.pk).update(lat=35.1, lng=129.0, address="부산 어딘가")
+
+    response = auth_client.patch("/api/v1/me", {"address": address}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "address_required"
+    assert response.json()["message"] == "주소를 입력하거나 지도에서 위치를 골라 주세요."
+    user.refresh_from_db()
+    assert (user.address, user.lat, user.lng) == ("부산 어딘가", 35.1, 129.0)
 
 
 def test_me_patch_unknown_address_is_400_and_keeps_home(auth_client, user):

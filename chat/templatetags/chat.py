@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
+from chat.models import MAX_MESSAGE_LENGTH
 from chat.selectors import chat_room_state
 from common.errors import DomainError
 
@@ -28,4 +29,7 @@ def chat_for_party(party, user) -> dict | None:
         "closed": state == "closed",
         # Each message of someone else links here to report it (moderation's page).
         "report_url": reverse("moderation:report"),
+        # The composer's maxlength: the server's own limit, so the page never sends what the
+        # server would refuse.
+        "max_length": MAX_MESSAGE_LENGTH,
     }

@@ -7,6 +7,7 @@ from common.geo import haversine_km, in_korea
 from markets import districts
 from markets.geocoding import (
     MAX_QUERY_LENGTH,
+    FallbackGeocoder,
     GeocodeResult,
     GeocodingError,
     KakaoGeocoder,
@@ -14,7 +15,7 @@ from markets.geocoding import (
     get_geocoder,
 )
 from tests.factories import MarketFactory
-from tests.fakes.kakao import FakeKakaoLocal
+from tests.fakes.kakao import FakeKakaoLocal, make_document
 
 
 def _kakao(fake: FakeKakaoLocal, *, key: str | None = None, timeout: float = 2.0) -> KakaoGeocoder:
@@ -186,22 +187,103 @@ def test_get_geocoder_is_offline_without_a_kakao_key(settings):
 def test_get_geocoder_uses_kakao_when_the_key_is_set(kakao_settings, fake_kakao):
     geocoder = get_geocoder()
 
-    assert isinstance(geocoder, KakaoGeocoder)
-    assert geocoder.geocode("부산 해운대구 센텀남대로 35").sigungu == "해운대구"
+    assert isinstance(geocoder, FallbackGeocoder)
+    assert isinstance(geocoder.primary, KakaoGeocoder)
+    result = geocoder.geocode("부산 해운대구 센텀남대로 35")
+    assert result.sigungu == "해운대구"
+    assert (result.approximate, result.fallback) == (False, False)
     assert fake_kakao.requests[0].headers["Authorization"] == f"KakaoAK {fake_kakao.api_key}"
 
 
 def test_get_geocoder_reads_the_settings_on_every_call(kakao_settings, settings):
-    assert isinstance(get_geocoder(), KakaoGeocoder)
+    assert isinstance(get_geocoder(), FallbackGeocoder)
 
     settings.KAKAO_LOCAL_URL = "http://127.0.0.1:9"
-    assert get_geocoder().base_url == "http://127.0.0.1:9"
+    geocoder = get_geocoder()
+    assert isinstance(geocoder, FallbackGeocoder)
+    assert geocoder.primary.base_url == "http://127.0.0.1:9"
 
     settings.KAKAO_REST_API_KEY = ""
     assert isinstance(get_geocoder(), OfflineGeocoder)
 
 
+def test_kakao_hit_on_a_district_name_only_is_approximate(fake_kakao):
+    district = make_document(
+        road_address=None, lot_address="서울 강남구", lat=37.5172, lng=127.0473
+    )
+    district["address_type"] = "REGION"  # what Kakao answers for a bare 시군구
+    district["address"]["region_3depth_name"] = ""
+    fake_kakao.add_document(district, "서울 강남구")
+
+    area = _kakao(fake_kakao).geocode("서울 강남구")
+    street = _kakao(fake_kakao).geocode("서울 용산구 한강대로23길 55")
+
+    assert (area.sigungu, area.approximate) == ("강남구", True)
+    assert street.approximate is False
+
+
+# --- Kakao failing: the offline fallback -----------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fail",
+    [
+        pytest.param(lambda k: k.respond_with_status(500), id="5xx"),
+        pytest.param(lambda k: k.respond_with_status(429), id="quota"),
+        pytest.param(lambda k: k.respond_with_status(401), id="key-refused"),
+        pytest.param(lambda k: k.respond_slowly(2.0), id="timeout"),
+    ],
+)
+def test_kakao_outage_falls_back_to_the_district_centre_flagged_approximate(
+    kakao_settings, settings, fake_kakao, fail
+):
+    settings.GEOCODER_TIMEOUT_SECONDS = 0.3
+    fail(fake_kakao)
+
+    result = get_geocoder().geocode("서울 강남구 테헤란로 152")
+
+    gangnam = districts.lookup("서울특별시", "강남구")
+    assert gangnam is not None
+    assert (result.lat, result.lng) == (gangnam.lat, gangnam.lng)
+    assert (result.sido, result.sigungu) == ("서울특별시", "강남구")
+    assert (result.approximate, result.fallback) == (True, True)
+    assert fake_kakao.requests  # Kakao was asked first
+
+
+def test_kakao_no_such_address_is_not_hidden_by_the_fallback(kakao_settings, fake_kakao):
+    fake_kakao.respond_empty()
+
+    error = _geocode_error(get_geocoder(), "서울 강남구 없는길 999")
+
+    assert (error.code, error.status) == ("address_not_found", 400)
+
+
+@pytest.mark.django_db
+def test_kakao_outage_on_an_address_the_offline_geocoder_cannot_place_is_503_offering_the_map(
+    kakao_settings, fake_kakao
+):
+    fake_kakao.respond_with_status(500)
+
+    error = _geocode_error(get_geocoder(), "qwerty 모르는 곳 1")
+
+    assert (error.code, error.status) == ("geocoder_unavailable", 503)
+    assert "지도에서 위치를 고르" in error.message
+
+
 # --- Offline ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_offline_district_match_is_approximate_and_a_known_market_is_exact():
+    MarketFactory(road_address="서울특별시 용산구 한강대로23길 55", sigungu="용산구")
+
+    district = OfflineGeocoder().geocode("서울 마포구 월드컵로 212")
+    market = OfflineGeocoder().geocode("서울특별시 용산구 한강대로23길 55")
+
+    assert district.approximate is True
+    assert market.approximate is False
+    assert (district.fallback, market.fallback) == (False, False)
 
 
 @pytest.mark.django_db

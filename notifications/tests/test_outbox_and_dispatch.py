@@ -128,8 +128,12 @@ def test_membership_events_go_to_the_leader_and_the_members(
     assert recipients("party.left") == {leader.id}
     with django_capture_on_commit_callbacks(execute=True):
         party_close(party_id=party.id, user=leader)
-    assert recipients("party.closed") == {member.id}  # not the leader who closed it
-    assert recipients("chat.created") == {leader.id, member.id}
+    # Not the leader who closed it, nor of the chat room that closing opened: one action,
+    # one notification to the member.
+    assert recipients("party.closed") == {member.id}
+    assert recipients("chat.created") == set()
+    closed = Notification.objects.get(type="party.closed")
+    assert "채팅방이 열렸어요" in closed.data["message"]
 
 
 @override_settings(NOTIFICATIONS_BUS="inprocess")

@@ -425,7 +425,7 @@ def test_bell_badge_is_hidden_at_zero_and_caps_at_99(client, member):
     assert 'data-testid="bell-count"' in response.content.decode()  # there for live updates
     Notification.objects.bulk_create(
         [
-            Notification(user=member, event_id=n, type="party.created", data={})
+            Notification(user=member, event_id=n, action_id=n, type="party.created", data={})
             for n in range(1, 121)
         ]
     )

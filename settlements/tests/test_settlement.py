@@ -133,8 +133,12 @@ def test_paid_then_confirmed_then_complete(api_client, party_met):
             assert response.status_code == 200
     data = response.json()
     assert data["completed"] is True and data["unpaid_user_ids"] == []
-    assert Notification.objects.filter(type="settlement.confirmed").count() == 3
+    # The last confirmation completed the settlement: one action, so that member is told of
+    # both in one notification; the two before had theirs already.
+    assert Notification.objects.filter(type="settlement.confirmed").count() == 2
     assert Notification.objects.filter(type="settlement.completed").count() == 3
+    last = Notification.objects.get(user=members[-1], type="settlement.completed")
+    assert "받은 것을 확인했어요 · 정산이 모두 끝났어요" in last.data["message"]
     assert Settlement.objects.get().completed_at is not None
 
 

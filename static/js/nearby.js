@@ -55,16 +55,12 @@
   // -- The map -----------------------------------------------------------------------------
   const mapEl = document.getElementById("nearby-map");
   const dataEl = document.getElementById("nearby-data");
-  if (!mapEl || !dataEl || !window.L) return;
+  if (!mapEl || !dataEl || !window.L || !window.GongguMap) return;
   const data = JSON.parse(dataEl.textContent);
   const point = data.point;
 
-  const map = L.map(mapEl, { scrollWheelZoom: false }).setView([point.lat, point.lng], 13);
-  // Tiles are the one online resource; markers and the list work without them.
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: "&copy; OpenStreetMap",
-  }).addTo(map);
+  // Tiles, Korean controls and the notice when tiles fail: static/js/map-base.js.
+  const map = window.GongguMap.create(mapEl).setView([point.lat, point.lng], 13);
 
   const searchArea = L.circle([point.lat, point.lng], {
     radius: point.radius_km * 1000,

@@ -46,10 +46,15 @@
   }
 
   function showToast(note) {
+    // A notification that grew (a later event of the same action, notifications/services.py)
+    // replaces its toast rather than adding one.
+    const shown = region.querySelector('[data-notification-id="' + Number(note.id) + '"]');
+    if (shown) shown.remove();
     const toast = document.createElement("div");
     toast.className = "toast";
     toast.setAttribute("data-testid", "toast");
     toast.dataset.type = note.type || "";
+    toast.dataset.notificationId = String(Number(note.id) || 0);
 
     const body = document.createElement("div");
     body.className = "toast__body";
@@ -101,7 +106,17 @@
       return;
     }
     const id = Number(note.id) || 0;
-    if (id <= lastId) return; // already counted (replayed after a reconnect)
+    if (id <= lastId) {
+      // Already counted; one that grew is shown again, and counted again if it had been read.
+      if (note.merged) {
+        if (note.reopened) {
+          unread += 1;
+          renderCount();
+        }
+        showToast(note);
+      }
+      return;
+    }
     lastId = id;
     if (!note.read) {
       unread += 1;

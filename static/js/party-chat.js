@@ -288,8 +288,11 @@
   let sequence = 0;
 
   function updateComposer() {
-    counter.textContent = input.value.length + "/" + maxLength;
-    counter.classList.toggle("is-full", input.value.length >= maxLength);
+    // At the limit the browser stops typing and cuts pastes short: say why.
+    const full = input.value.length >= maxLength;
+    counter.textContent =
+      input.value.length + "/" + maxLength + (full && msg.msgLimit ? " · " + msg.msgLimit : "");
+    counter.classList.toggle("is-full", full);
     sendButton.disabled = !client.connected || pending !== null || !input.value.trim();
   }
 

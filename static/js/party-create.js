@@ -26,6 +26,26 @@
     updateShare();
   }
 
+  // -- Coming back to this page -----------------------------------------------------------
+  // The browser refills a form it restores (from the back/forward cache, or from this
+  // history entry) without input events, after this script first ran: the share said "—"
+  // beside a filled price. A form that was submitted already made its party, so coming back
+  // to it loads a fresh form instead (no second party by accident); one left unsubmitted
+  // keeps what was typed, and the share follows it.
+  const SUBMITTED = "gonggu.partyCreateSubmitted";
+  form.addEventListener("submit", () => {
+    history.replaceState(Object.assign({}, history.state, { [SUBMITTED]: true }), "");
+  });
+  window.addEventListener("pageshow", () => {
+    if (history.state && history.state[SUBMITTED]) {
+      history.replaceState(null, "");
+      form.hidden = true; // not the stale form while the fresh one loads
+      window.location.replace(window.location.href);
+      return;
+    }
+    if (price && capacity && share) updateShare();
+  });
+
   // -- Market and item pickers: static/js/combobox.js (loaded first) ----------------------------
   if (window.Combobox) form.querySelectorAll("[data-combobox]").forEach(window.Combobox.attach);
   // Listeners are attached: typing now searches (tests wait for this, not for a time).
