@@ -14,6 +14,11 @@ from webpush.vapid import push_enabled
 
 logger = logging.getLogger(__name__)
 
+# What one action causes is one notification that grows for a moment (a join that fills a
+# party: joined, then closed, then the chat room): the push waits this long and sends the
+# notification as it is then (push_deliver reads it when the task runs).
+COLLAPSE_SECONDS = 3
+
 
 def deliver(notifications: Sequence[Notification]) -> None:
     if not push_enabled() or not notifications:
@@ -23,4 +28,4 @@ def deliver(notifications: Sequence[Notification]) -> None:
         browsers[user_id].append(subscription_id)
     for notification in notifications:
         for subscription_id in browsers.get(notification.user_id, ()):
-            push_send.delay(notification.pk, subscription_id)
+            push_send.apply_async((notification.pk, subscription_id), countdown=COLLAPSE_SECONDS)

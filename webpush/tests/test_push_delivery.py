@@ -203,13 +203,14 @@ def test_delivery_queues_a_task_and_sends_nothing_inline(
     app.conf.task_always_eager = False  # as with a broker; the celery_eager fixture restores it
     monkeypatch.setattr(
         "webpush.tasks.push_send.apply_async",
-        lambda args=None, kwargs=None, **options: queued.append(tuple(args)),
+        lambda args=None, kwargs=None, **options: queued.append((*args, options)),
     )
 
     join(party, UserFactory(), django_capture_on_commit_callbacks)
 
     [notification] = Notification.objects.filter(user=leader)
-    assert queued == [(notification.id, subscription.id)]
+    # After a moment, so the push carries the whole action (joined, closed, chat opened).
+    assert queued == [(notification.id, subscription.id, {"countdown": 3})]
     assert push_service.attempts == {}
 
 
