@@ -1,7 +1,5 @@
 """Favorites and the notification inbox, JSON API. The live stream is ``notifications.stream``."""
 
-from datetime import time
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,7 +11,7 @@ from common.api import Pagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_flag
 from notifications import services
-from notifications.kinds import GROUPS
+from notifications.kinds import GROUPS, KINDS
 from notifications.selectors import (
     favorites_of,
     notification_preference,
@@ -179,31 +177,33 @@ class NotificationReadAllApi(APIView):
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
 
 
-class NotificationGroupOutput(serializers.Serializer):
-    key = serializers.CharField()
+class NotificationTypeOutput(serializers.Serializer):
+    type = serializers.CharField()
     name = serializers.CharField()
-    description = serializers.CharField()
+    group = serializers.CharField()
+    group_name = serializers.CharField()
     switchable = serializers.BooleanField()
     on = serializers.BooleanField()
 
 
 class NotificationSettingsOutput(serializers.Serializer):
-    groups = NotificationGroupOutput(many=True)
+    types = NotificationTypeOutput(many=True)
     quiet_hours = serializers.BooleanField()
     quiet_start = serializers.CharField(help_text="HH:MM (Asia/Seoul)")
     quiet_end = serializers.CharField(help_text="HH:MM (Asia/Seoul)")
 
     def to_representation(self, preference) -> dict:
         return {
-            "groups": [
+            "types": [
                 {
-                    "key": str(group),
-                    "name": str(spec.label),
-                    "description": str(spec.help),
-                    "switchable": spec.switchable,
-                    "on": str(group) not in preference.muted_groups,
+                    "type": str(event_type),
+                    "name": str(kind.label),
+                    "group": str(kind.group),
+                    "group_name": str(GROUPS[kind.group].label),
+                    "switchable": GROUPS[kind.group].switchable,
+                    "on": str(event_type) not in preference.muted_types,
                 }
-                for group, spec in GROUPS.items()
+                for event_type, kind in KINDS.items()
             ],
             "quiet_hours": preference.quiet_hours,
             "quiet_start": preference.quiet_start.strftime("%H:%M"),
@@ -212,24 +212,23 @@ class NotificationSettingsOutput(serializers.Serializer):
 
 
 class NotificationSettingsInput(serializers.Serializer):
-    muted_groups = serializers.ListField(
-        child=serializers.CharField(max_length=40), max_length=20, required=False, default=list
+    muted_types = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=50, required=False
     )
-    quiet_hours = serializers.BooleanField(required=False, default=True)
-    quiet_start = serializers.TimeField(
-        required=False, default=time(22, 0), input_formats=["%H:%M"]
-    )
-    quiet_end = serializers.TimeField(required=False, default=time(8, 0), input_formats=["%H:%M"])
+    quiet_hours = serializers.BooleanField(required=False)
+    quiet_start = serializers.TimeField(required=False, input_formats=["%H:%M"])
+    quiet_end = serializers.TimeField(required=False, input_formats=["%H:%M"])
 
 
 class NotificationSettingsApi(APIView):
-    """The signed-in user's notification settings: which groups notify them and their quiet
-    hours (nothing pushed to devices then; the inbox keeps everything)."""
+    """The signed-in user's notification settings: which types notify them (penalties,
+    appeals and reports always do) and their quiet hours (nothing pushed to devices then;
+    the inbox keeps everything). PATCH changes what it names."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="notifications_settings_get",
+        operation_id="me_notification_settings_get",
         tags=["notifications"],
         responses={200: NotificationSettingsOutput, 401: ERROR_SCHEMA},
     )
@@ -238,12 +237,12 @@ class NotificationSettingsApi(APIView):
         return Response(NotificationSettingsOutput(preference).data)
 
     @extend_schema(
-        operation_id="notifications_settings_update",
+        operation_id="me_notification_settings_update",
         tags=["notifications"],
         request=NotificationSettingsInput,
         responses={200: NotificationSettingsOutput, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA},
     )
-    def put(self, request):
+    def patch(self, request):
         data = NotificationSettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
         preference = services.notification_preference_update(

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import GROUPS
+from notifications.kinds import GROUPS, types_of
 from notifications.models import NotificationPreference
 
 
@@ -38,7 +38,10 @@ class NotificationSettingsForm(forms.Form):
                 "quiet_hours": preference.quiet_hours,
                 "quiet_start": preference.quiet_start,
                 "quiet_end": preference.quiet_end,
-                **{f"group_{group}": str(group) not in preference.muted_groups for group in GROUPS},
+                **{
+                    f"group_{group}": not set(types_of(group)) & set(preference.muted_types)
+                    for group in GROUPS
+                },
             },
         )
         super().__init__(*args, **kwargs)
@@ -53,5 +56,12 @@ class NotificationSettingsForm(forms.Form):
     def group_fields(self) -> list[forms.BoundField]:
         return [self[f"group_{group}"] for group in GROUPS]
 
-    def muted_groups(self) -> list[str]:
-        return [str(group) for group in GROUPS if not self.cleaned_data.get(f"group_{group}")]
+    def muted_types(self) -> list[str]:
+        """Every type of each group switched off (a group is on when none of its types is
+        off; the API can switch single types)."""
+        return [
+            event_type
+            for group in GROUPS
+            if not self.cleaned_data.get(f"group_{group}")
+            for event_type in types_of(group)
+        ]

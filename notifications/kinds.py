@@ -259,3 +259,13 @@ def weight(event_type: str) -> int:
 def group_of(event_type: str) -> Group | None:
     kind = kind_of(event_type)
     return kind.group if kind else None
+
+
+def types_of(group: Group) -> list[str]:
+    """The event types of a settings group, in the table's order."""
+    return [str(event_type) for event_type, kind in KINDS.items() if kind.group == group]
+
+
+def switchable(event_type: str) -> bool:
+    kind = kind_of(event_type)
+    return kind is not None and GROUPS[kind.group].switchable

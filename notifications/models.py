@@ -175,9 +175,10 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A resident's notification settings: the groups they switched off (``kinds.GROUPS``;
-    none by default) and their quiet hours, when nothing is pushed to their devices — the
-    inbox still gets everything. No row: the defaults."""
+    """A resident's notification settings: the event types they switched off (none by
+    default; the page switches a group of them, ``kinds.GROUPS``, the API each type) and
+    their quiet hours, when nothing is pushed to their devices — the inbox still gets
+    everything. No row: the defaults."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -185,7 +186,7 @@ class NotificationPreference(models.Model):
         related_name="notification_preference",
         verbose_name=_("사용자"),
     )
-    muted_groups = models.JSONField(_("끈 알림"), default=list, blank=True)
+    muted_types = models.JSONField(_("끈 알림 종류"), default=list, blank=True)
     quiet_hours = models.BooleanField(_("방해 금지 시간 사용"), default=True)
     quiet_start = models.TimeField(_("방해 금지 시작"), default=time(22, 0))
     quiet_end = models.TimeField(_("방해 금지 끝"), default=time(8, 0))

@@ -132,13 +132,13 @@ def notification_preference(*, user_id: int) -> NotificationPreference:
     return found or NotificationPreference(user_id=user_id)
 
 
-def users_muting(*, user_ids: list[int], group: str) -> set[int]:
-    """Which of ``user_ids`` switched ``group`` off."""
+def users_muting(*, user_ids: list[int], event_type: str) -> set[int]:
+    """Which of ``user_ids`` switched notifications of ``event_type`` off."""
     if not user_ids:
         return set()
     return set(
         NotificationPreference.objects.filter(
-            user_id__in=user_ids, muted_groups__contains=[group]
+            user_id__in=user_ids, muted_types__contains=[event_type]
         ).values_list("user_id", flat=True)
     )
 

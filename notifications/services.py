@@ -74,40 +74,46 @@ def favorite_item_remove(*, user: User, item_id: int) -> None:
 def notification_preference_update(
     *,
     user: User,
-    muted_groups: list[str],
-    quiet_hours: bool,
-    quiet_start: time,
-    quiet_end: time,
+    muted_types: list[str] | None = None,
+    quiet_hours: bool | None = None,
+    quiet_start: time | None = None,
+    quiet_end: time | None = None,
 ) -> NotificationPreference:
-    """Save the user's notification settings. Only switchable groups can be off (페널티와
-    신고 always reach the user); quiet hours need a start and an end that differ."""
-    unknown = sorted(set(muted_groups) - {str(g) for g in kinds.GROUPS})
-    if unknown:
-        raise DomainError(
-            "invalid_group",
-            _("알 수 없는 알림 종류예요: %(groups)s") % {"groups": ", ".join(unknown)},
-        )
-    fixed = [g for g in muted_groups if not kinds.GROUPS[kinds.Group(g)].switchable]
-    if fixed:
-        raise DomainError(
-            "group_not_switchable",
-            _("페널티와 신고 알림은 끌 수 없어요. 꼭 알려 드려야 하는 알림이에요."),
-            field="muted_groups",
-        )
-    if quiet_hours and quiet_start == quiet_end:
-        raise DomainError(
-            "invalid_quiet_hours",
-            _("방해 금지 시간의 시작과 끝이 같아요. 다른 시각을 골라 주세요."),
-            field="quiet_end",
-        )
+    """Change the user's notification settings; what is not given stays as it was. Only
+    switchable types can be off (penalties, appeals and reports always reach the user); quiet
+    hours need a start and an end that differ. Nothing is saved on a refusal."""
+    if muted_types is not None:
+        unknown = sorted(t for t in set(muted_types) if kinds.kind_of(t) is None)
+        if unknown:
+            raise DomainError(
+                "invalid_type",
+                _("알 수 없는 알림 종류예요: %(types)s") % {"types": ", ".join(unknown)},
+                field="muted_types",
+            )
+        if not all(kinds.switchable(t) for t in muted_types):
+            raise DomainError(
+                "type_not_switchable",
+                _("페널티와 신고 알림은 끌 수 없어요. 꼭 알려 드려야 하는 알림이에요."),
+                field="muted_types",
+            )
     with transaction.atomic():
         preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
             user=user
         )
-        preference.muted_groups = sorted(set(muted_groups))
-        preference.quiet_hours = quiet_hours
-        preference.quiet_start = quiet_start.replace(second=0, microsecond=0)
-        preference.quiet_end = quiet_end.replace(second=0, microsecond=0)
+        if muted_types is not None:
+            preference.muted_types = sorted(set(muted_types))
+        if quiet_hours is not None:
+            preference.quiet_hours = quiet_hours
+        if quiet_start is not None:
+            preference.quiet_start = quiet_start.replace(second=0, microsecond=0)
+        if quiet_end is not None:
+            preference.quiet_end = quiet_end.replace(second=0, microsecond=0)
+        if preference.quiet_hours and preference.quiet_start == preference.quiet_end:
+            raise DomainError(  # rolls the row back: nothing saved
+                "invalid_quiet_hours",
+                _("방해 금지 시간의 시작과 끝이 같아요. 다른 시각을 골라 주세요."),
+                field="quiet_end",
+            )
         preference.save()
     return preference
 
@@ -228,10 +234,8 @@ def notify_recipients(event: DomainEvent) -> int:
     notifications were created or changed. The unique (user, action) constraint is the last
     guard: two events of one action handled at once merge instead of doubling."""
     told = kind_recipients(event.type, event.payload, event.actor_id)
-    group = kinds.group_of(event.type)
-    if group is not None:
-        for user_id in users_muting(user_ids=list(told), group=group):
-            told.pop(user_id)
+    for user_id in users_muting(user_ids=list(told), event_type=event.type):
+        told.pop(user_id)
     if not told:
         return 0
     assert event.id is not None and event.action is not None  # from the outbox (event_react)

@@ -34,7 +34,7 @@ api_urlpatterns = [
     path("items/<id:item_id>/favorite", api.ItemFavoriteApi.as_view(), name="api-item-favorite"),
     path("notifications", api.NotificationListApi.as_view(), name="api-notifications"),
     path(
-        "notifications/settings",
+        "me/notification-settings",
         api.NotificationSettingsApi.as_view(),
         name="api-notification-settings",
     ),

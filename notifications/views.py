@@ -130,7 +130,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.notification_preference_update(
                 user=user,
-                muted_groups=form.muted_groups(),
+                muted_types=form.muted_types(),
                 quiet_hours=form.cleaned_data["quiet_hours"],
                 quiet_start=form.cleaned_data["quiet_start"],
                 quiet_end=form.cleaned_data["quiet_end"],

@@ -91,6 +91,6 @@ def test_settings_switch_a_group_off_and_keep_quiet_hours(
     expect(form.get_by_label("내 파티 소식")).to_be_checked()
     expect(form.get_by_label("시작")).to_have_value("23:00")
     saved = NotificationPreference.objects.get(user=user)
-    assert saved.muted_groups == ["new_parties"]
+    assert saved.muted_types == ["party.created"]
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(SHOTS / "notification-settings-phone.png"), full_page=True)

@@ -147,12 +147,15 @@ def test_a_group_switched_off_is_not_notified_and_the_others_are(
 ):
     market = MarketFactory()
     FavoriteMarket.objects.create(user=user, market=market)
-    response = auth_client.put(
-        "/api/v1/notifications/settings", {"muted_groups": ["new_parties"]}, format="json"
+    response = auth_client.patch(
+        "/api/v1/me/notification-settings", {"muted_types": ["party.created"]}, format="json"
     )
     assert response.status_code == 200, response.content
-    groups = {g["key"]: g["on"] for g in response.json()["groups"]}
-    assert groups["new_parties"] is False and groups["my_parties"] is True
+    body = response.json()
+    on = {t["type"]: t["on"] for t in body["types"]}
+    assert on["party.created"] is False and on["party.joined"] is True
+    # PATCH changes only what it names: the quiet hours keep their defaults.
+    assert (body["quiet_hours"], body["quiet_start"], body["quiet_end"]) == (True, "22:00", "08:00")
     with django_capture_on_commit_callbacks(execute=True):
         make_party(market=market)  # a new party at the favorite market: switched off
     assert told(user) == []
@@ -164,17 +167,18 @@ def test_a_group_switched_off_is_not_notified_and_the_others_are(
 
 
 def test_penalty_notifications_cannot_be_switched_off(auth_client, user):
-    response = auth_client.put(
-        "/api/v1/notifications/settings", {"muted_groups": ["safety"]}, format="json"
-    )
+    url = "/api/v1/me/notification-settings"
+    response = auth_client.patch(url, {"muted_types": ["penalty.received"]}, format="json")
     assert response.status_code == 400
-    assert response.json()["code"] == "group_not_switchable"
+    assert response.json()["code"] == "type_not_switchable"
     assert not NotificationPreference.objects.filter(user=user).exists()
-    response = auth_client.put(
-        "/api/v1/notifications/settings", {"muted_groups": ["nonsense"]}, format="json"
-    )
-    assert response.status_code == 400 and response.json()["code"] == "invalid_group"
+    response = auth_client.patch(url, {"muted_types": ["nonsense"]}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_type"
+    response = auth_client.patch(url, {"quiet_start": "08:00"}, format="json")  # = the end
+    assert response.status_code == 400 and response.json()["code"] == "invalid_quiet_hours"
     assert not NotificationPreference.objects.filter(user=user).exists()
+    types = {t["type"]: t for t in auth_client.get(url).json()["types"]}
+    assert types["penalty.received"]["switchable"] is False and types["penalty.received"]["on"]
 
 
 def test_quiet_hours_hold_push_but_the_inbox_keeps_everything(user):
@@ -212,7 +216,7 @@ def test_the_settings_page_saves_and_explains_a_mistake(client, user):
     response = client.post("/notifications/settings/", form)
     assert response.status_code == 302
     saved = NotificationPreference.objects.get(user=user)
-    assert saved.muted_groups == ["new_parties"]
+    assert saved.muted_types == ["party.created"]
     assert (saved.quiet_start, saved.quiet_end) == (time(23, 0), time(7, 0))
     followed = client.get("/notifications/settings/").content.decode()
     assert "알림 설정을 저장했어요." in followed
