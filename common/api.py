@@ -1,6 +1,9 @@
 """DRF glue shared by every app: error shape, pagination, small view helpers."""
 
+import csv
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -31,12 +34,25 @@ _DRF_CODES = {
 }
 
 
+FIELD_LABELS_FILE = Path(__file__).parent / "data" / "field_labels.csv"
+
+
+@cache
+def field_labels() -> dict[str, str]:
+    """API input field -> its name in Korean (``common/data/field_labels.csv``)."""
+    with FIELD_LABELS_FILE.open(encoding="utf-8", newline="") as f:
+        return {row["field"]: row["label"] for row in csv.DictReader(f)}
+
+
 def _first_message(detail: Any) -> str:
+    """The first problem, in Korean: "닉네임: 꼭 입력해 주세요." — the field named as a
+    resident would (``field_labels``); a field without a Korean name is left to ``details``."""
     if isinstance(detail, dict):
         for key, value in detail.items():
             message = _first_message(value)
             if message:
-                return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+                label = field_labels().get(key)
+                return f"{label}: {message}" if label else message
     if isinstance(detail, list) and detail:
         return _first_message(detail[0])
     return str(detail) if detail else ""

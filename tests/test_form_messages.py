@@ -88,3 +88,16 @@ def test_api_input_errors_read_naturally(data, field, message):
     serializer = ExampleInput(data=data)
     assert not serializer.is_valid()
     assert [str(error) for error in serializer.errors[field]] == [message]
+
+
+@pytest.mark.django_db
+def test_an_api_refusal_names_the_field_in_korean(api_client):
+    response = api_client.post(
+        "/api/v1/auth/signup",
+        {"email": "new@example.kr", "password": "correct horse battery", "nickname": ""},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["message"].startswith("닉네임: ")  # not "nickname: "
+    assert "nickname" in body["details"]  # the key stays for programs
