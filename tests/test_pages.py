@@ -1,3 +1,4 @@
+import gzip
 import re
 
 import pytest
@@ -161,3 +162,11 @@ def test_admin_lists_markets_items_and_users(admin_client, content):
         response = admin_client.get(url)
         assert response.status_code == 200, url
     assert "이마트 용산점" in admin_client.get("/admin/markets/market/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_are_compressed_for_browsers_that_ask(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert page.status_code == 200
+    assert page["Content-Encoding"] == "gzip" and "Accept-Encoding" in page["Vary"]
+    assert "로그인" in gzip.decompress(page.content).decode()
