@@ -4,6 +4,7 @@ they are read-only, and the transitions are list actions that call those service
 per party, what was done or why the rules refused."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from common.admin_tools import apply_each
 from parties.models import Membership, Party
 from parties.services import party_cancel, party_close, party_complete, party_hide
@@ -98,7 +100,7 @@ class PartyAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda party: party_close(party_id=party.pk, user=party.leader),
+            lambda party: party_close(party_id=party.pk, user=party.leader, staff=_staff(request)),
             gettext("모집을 마감했어요."),
         )
 
@@ -107,7 +109,7 @@ class PartyAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda party: party_cancel(party_id=party.pk, user=party.leader),
+            lambda party: party_cancel(party_id=party.pk, user=party.leader, staff=_staff(request)),
             gettext("파티를 취소했어요. 파티원에게 알림이 가요."),
         )
 
@@ -116,7 +118,9 @@ class PartyAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda party: party_complete(party_id=party.pk, user=party.leader),
+            lambda party: party_complete(
+                party_id=party.pk, user=party.leader, staff=_staff(request)
+            ),
             gettext("파티를 완료로 바꿨어요."),
         )
 
@@ -146,3 +150,8 @@ class PartyAdmin(admin.ModelAdmin):
             name=lambda party: f"‘{party.title}’",
             done=done,
         )
+
+
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff member (the admin requires one)."""
+    return cast(User, request.user)

@@ -418,18 +418,22 @@ def party_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     return sent
 
 
-def party_close(*, party_id: int, user: User) -> Party:
+def party_close(*, party_id: int, user: User, staff: User | None = None) -> Party:
+    """The leader closes recruiting (``user`` must be the leader). ``staff``: support did it
+    at the leader's request (the admin's action): the leader's rules apply, and the leader is
+    told like the members, since they did not press the button."""
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
         _raise(rules.leader_refusal(party, user.pk))
         _refuse_if_overdue(party)
         _raise(rules.close_refusal(party, user_id=user.pk, status=party.status))
-        _close(party, actor_id=user.pk, reason="leader")
+        _close(party, actor_id=(staff or user).pk, reason="staff" if staff else "leader")
     return party
 
 
-def party_cancel(*, party_id: int, user: User) -> Party:
+def party_cancel(*, party_id: int, user: User, staff: User | None = None) -> Party:
+    """The leader cancels (``user`` must be the leader); ``staff`` as in ``party_close``."""
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
@@ -438,7 +442,7 @@ def party_cancel(*, party_id: int, user: User) -> Party:
         _raise(
             rules.cancel_refusal(party, user_id=user.pk, status=party.status, now=timezone.now())
         )
-        _cancel(party, actor_id=user.pk, reason="leader")
+        _cancel(party, actor_id=(staff or user).pk, reason="staff" if staff else "leader")
     return party
 
 
@@ -461,7 +465,9 @@ def party_hide(*, party_id: int) -> Party:
     return party
 
 
-def party_complete(*, party_id: int, user: User) -> Party:
+def party_complete(*, party_id: int, user: User, staff: User | None = None) -> Party:
+    """The leader marks the meeting done (``user`` must be the leader); ``staff`` as in
+    ``party_close``."""
     party_settle_if_overdue(party_id=party_id)
     with transaction.atomic():
         party = party_for_update(party_id=party_id)
@@ -470,7 +476,7 @@ def party_complete(*, party_id: int, user: User) -> Party:
         _raise(
             rules.complete_refusal(party, user_id=user.pk, status=party.status, now=timezone.now())
         )
-        _transition(party, S.COMPLETED, actor_id=user.pk)
+        _transition(party, S.COMPLETED, actor_id=(staff or user).pk)
     return party
 
 

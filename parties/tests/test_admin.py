@@ -88,7 +88,7 @@ def test_party_admin_cannot_add_members_beyond_capacity(admin_client):
     assert admin_client.get("/admin/parties/party/add/").status_code == 403
 
 
-def test_close_action_closes_through_the_service_and_tells_the_members(
+def test_close_action_closes_through_the_service_and_tells_the_members_and_the_leader(
     admin_client, django_capture_on_commit_callbacks
 ):
     party = make_party(capacity=4)
@@ -106,6 +106,8 @@ def test_close_action_closes_through_the_service_and_tells_the_members(
     assert party.status == PartyStatus.CLOSED and party.closed_at is not None
     assert f"‘{party.title}’: 모집을 마감했어요." in messages_of(response)
     assert Notification.objects.filter(user=member, party_id=party.pk).exists()
+    # Support pressed the button, not the leader: the leader hears of it too.
+    assert Notification.objects.filter(user=party.leader, party_id=party.pk).exists()
 
 
 def test_close_action_refuses_with_the_rules_message_and_changes_nothing(
