@@ -48,4 +48,8 @@ def bearer(transactional_db) -> dict[str, str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_operation_keeps_to_the_schema(case, bearer):
-    case.call_and_validate(headers=bearer, checks=CHECKS)
+    # The in-process WSGI transport hands the body over as sent and does not undo a
+    # Content-Encoding; pages are gzipped for browsers that ask (GZipMiddleware), so ask for
+    # the body as it is.
+    headers = {**bearer, "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, checks=CHECKS)
