@@ -156,33 +156,37 @@ class _BroadSearch:
         self, items: ItemQuerySet, search: Search, leaf_ids: list[int], demand: dict[int, int]
     ) -> None:
         self.items, self.search, self.leaf_ids, self.demand = items, search, leaf_ids, demand
-        # The LIKE checks alone: each segment's rows come from another index condition.
-        self.matching = items.matching(search, through_index=False)
 
     def page(self, named: Q, offset: int, end: int) -> list[int] | None:
-        """The ids from ``offset`` to ``end``; None when a walk gave up (rank instead)."""
+        """The ids from ``offset`` to ``end``; None when a walk gave up (rank instead).
+
+        Each segment's query is built only when the page reaches it: building one (Django
+        resolving every alternative's condition) cost ~1–3 ms of Python even when unused
+        (사과, 10 spellings: 8 ms after a page that the named items filled)."""
         # Segment 1 and the demand's items, ranked: the demand's are named (rank 0-3) or
         # go to segment 2 or 3 by their leaf rank.
         head = self._ranked(self.items.alias(search_gram_array=search_gram_array()).filter(named))
         # No count of its own: a full page of them is all the page needs, a shorter answer
         # is the whole segment (a window count cost ~3 ms over 팩's 7,530 named items).
         named_rows = list(_rows(head)[:end])
-        named_total = len(named_rows) if len(named_rows) < end else end
-        demand_rows = list(_rows(self._ranked(self.items.filter(pk__in=list(self.demand)))))
+        if len(named_rows) == end:
+            return [row[0] for row in named_rows[offset:end]]
+        demand_rows = (
+            list(_rows(self._ranked(self.items.filter(pk__in=list(self.demand)))))
+            if self.demand
+            else []
+        )
         in_leaf = [row[0] for row in demand_rows if row[1] == RANK_ELSEWHERE and row[2] == 0]
         elsewhere = [row[0] for row in demand_rows if row[1] == RANK_ELSEWHERE and row[2] == 1]
-        not_head = ~(
-            (self.search.name_condition(indexed=False) or Q(pk__in=[]))
-            | Q(pk__in=list(self.demand))
-        )
-        in_leaf_by_name = self.matching.filter(not_head, category_id__in=self.leaf_ids)
-        elsewhere_by_name = self.matching.filter(not_head).exclude(category_id__in=self.leaf_ids)
         segments: list[tuple[int | None, Callable[[int], list[int] | None]]] = [
-            (named_total, lambda n: [row[0] for row in named_rows[:n]]),
+            (len(named_rows), lambda n: [row[0] for row in named_rows[:n]]),
             (len(in_leaf), lambda n: in_leaf[:n]),
-            (None, lambda n: _by_name(in_leaf_by_name, n, bounded=False)),
+            (
+                None if self.leaf_ids else 0,
+                lambda n: _by_name(self._by_name_rows(in_leaf=True), n, bounded=False),
+            ),
             (len(elsewhere), lambda n: elsewhere[:n]),
-            (None, lambda n: _by_name(elsewhere_by_name, n, bounded=True)),
+            (None, lambda n: _by_name(self._by_name_rows(in_leaf=False), n, bounded=True)),
         ]
         ids: list[int] = []
         position = 0  # where the current segment starts in the whole order
@@ -197,6 +201,18 @@ class _BroadSearch:
             ids += found[max(0, offset - position) :]
             position += len(found) if size is None else size
         return ids
+
+    def _by_name_rows(self, *, in_leaf: bool) -> QuerySet[Item]:
+        """Segment 2's (``in_leaf``) or 3's items that are neither named by the query nor
+        among the demand's: the LIKE checks alone, the rows come from the name index."""
+        not_head = ~(
+            (self.search.name_condition(indexed=False) or Q(pk__in=[]))
+            | Q(pk__in=list(self.demand))
+        )
+        rows = self.items.matching(self.search, through_index=False).filter(not_head)
+        if in_leaf:
+            return rows.filter(category_id__in=self.leaf_ids)
+        return rows.exclude(category_id__in=self.leaf_ids)
 
     def _ranked(self, items: ItemQuerySet) -> QuerySet[Item]:
         return _ranked(items, self.search, self.demand, self.leaf_ids, through_index=False)
