@@ -154,7 +154,10 @@ def chromium(*, cookie: dict | None, tiles_port: int | None):
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="lighthouse-chrome-") as profile:
+    # Chromium may still be writing its profile as it exits: the cleanup must not fail the run.
+    with tempfile.TemporaryDirectory(
+        prefix="lighthouse-chrome-", ignore_cleanup_errors=True
+    ) as profile:
         process = subprocess.Popen(
             [CHROME, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
