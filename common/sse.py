@@ -3,7 +3,9 @@ parties' live state): plain ASGI apps routed ahead of Django (``config/asgi.py``
 ``notifications.stream``). Errors leave as the API's JSON shape; a stream starts with the
 headers that keep proxies from buffering it and the browser's reconnect delay."""
 
+import asyncio
 import json
+from typing import Any
 
 from django.conf import settings
 
@@ -50,3 +52,31 @@ async def send_body(send, data: bytes) -> None:
 async def until_disconnect(receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+# What ``next_item`` answers when the client went away before anything arrived.
+GONE = object()
+
+
+async def next_item(queue: Any, gone: asyncio.Future, send) -> Any:
+    """The next item of ``queue`` (a stream's hub queue), sending a keep-alive comment every
+    ``SSE_KEEPALIVE_SECONDS`` while none comes; ``GONE`` once the client disconnected."""
+    while not gone.done():
+        getting = asyncio.ensure_future(queue.get())
+        done, _pending = await asyncio.wait(
+            {getting, gone},
+            timeout=settings.SSE_KEEPALIVE_SECONDS,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if getting in done:
+            return getting.result()
+        getting.cancel()
+        if not gone.done():
+            await send_body(send, b": keep-alive\n\n")
+    return GONE
+
+
+async def end_stream(send, gone: asyncio.Future) -> None:
+    """Close the response, unless the client already went away."""
+    if not gone.done():
+        await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -19,7 +19,6 @@ import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,15 @@ from accounts.models import User
 from accounts.tokens import bearer_token, user_for_token_sync
 from common.hub import HubUnavailable
 from common.params import ascii_int
-from common.sse import send_body, send_error, start_stream, until_disconnect
+from common.sse import (
+    GONE,
+    end_stream,
+    next_item,
+    send_body,
+    send_error,
+    start_stream,
+    until_disconnect,
+)
 from notifications.hub import StreamQueue, hub
 from notifications.selectors import notifications_after
 from notifications.services import notification_payload
@@ -104,20 +111,9 @@ async def notification_stream(scope, receive, send) -> None:
             for notification in await _notifications_after(user_id=user_id, after_id=last_id):
                 await send_body(send, _frame(notification_payload(notification)))
                 sent = notification.pk
-        while queue is not None and not gone.done() and not queue.stale:
-            getting = asyncio.ensure_future(queue.get())
-            done, _pending = await asyncio.wait(
-                {getting, gone},
-                timeout=settings.SSE_KEEPALIVE_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            if getting not in done:
-                getting.cancel()
-                if not gone.done():
-                    await send_body(send, b": keep-alive\n\n")
-                continue
-            payload = getting.result()
-            if payload is None or queue.stale:
+        while queue is not None and not queue.stale:
+            payload = await next_item(queue, gone, send)
+            if payload is GONE or payload is None or queue.stale:
                 break  # this process may have missed some: end, the client replays
             if payload.get("merged"):
                 # A notification sent before grew (one action, a later event): sent again,
@@ -126,8 +122,7 @@ async def notification_stream(scope, receive, send) -> None:
             elif payload.get("id", 0) > sent:
                 sent = payload["id"]
                 await send_body(send, _frame(payload))
-        if not gone.done():
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await end_stream(send, gone)
     finally:
         gone.cancel()
         if queue is not None:

@@ -34,14 +34,21 @@ import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.events import DomainEvent, EventType, subscribe
 from common.hub import HubUnavailable, LocalHub
 from common.layer import group_send_many
 from common.params import ascii_int
-from common.sse import send_body, send_error, start_stream, until_disconnect
+from common.sse import (
+    GONE,
+    end_stream,
+    next_item,
+    send_body,
+    send_error,
+    start_stream,
+    until_disconnect,
+)
 from parties.selectors import LIVE_PARTIES_MAX, party_live_states
 
 logger = logging.getLogger(__name__)
@@ -166,24 +173,12 @@ async def party_live_stream(scope, receive, send) -> None:
         await start_stream(send)
         for state in (await _states(party_ids=party_ids)).values():
             await send_body(send, _frame(state))
-        while not gone.done() and not queue.stale:
-            getting = asyncio.ensure_future(queue.get())
-            done, _pending = await asyncio.wait(
-                {getting, gone},
-                timeout=settings.SSE_KEEPALIVE_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            if getting not in done:
-                getting.cancel()
-                if not gone.done():
-                    await send_body(send, b": keep-alive\n\n")
-                continue
-            state = getting.result()
-            if state is None or queue.stale:
+        while not queue.stale:
+            state = await next_item(queue, gone, send)
+            if state is GONE or state is None or queue.stale:
                 break  # may have missed a change: end, the browser reconnects and re-reads
             await send_body(send, _frame(state))
-        if not gone.done():
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await end_stream(send, gone)
     finally:
         gone.cancel()
         for party_id in joined:
