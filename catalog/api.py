@@ -7,8 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Item
-from catalog.selectors import category_list, item_get, item_search_page
+from catalog.selectors import category_list, item_get, item_search_page, item_search_pages
 from common.api import FetchedPagination
 from common.api_schema import ERROR_SCHEMA, PAGE_PARAMETERS, paginated
 from common.params import parse_point, parse_positive_int, parse_text
@@ -76,13 +75,7 @@ class ItemListApi(APIView):
         q = parse_text(request.query_params, "q")
         category_id = parse_positive_int(request.query_params, "category")
         near = parse_point(request.query_params)
-
-        def search(offset: int, limit: int) -> tuple[list[Item], int, bool]:
-            found = item_search_page(
-                q=q, category_id=category_id, near=near, offset=offset, limit=limit
-            )
-            return found.items, found.count, found.count_capped
-
+        search = item_search_pages(q=q, category_id=category_id, near=near)
         paginator = FetchedPagination()
         page = paginator.paginate_queryset(lambda offset, limit: search(offset, limit), request)
         return paginator.get_paginated_response(ItemOutput(page, many=True).data)

@@ -149,6 +149,19 @@ def item_search_page(
     return ItemPage(_with_categories(ranked_whole() if ids is None else ids), count, capped)
 
 
+def item_search_pages(
+    *, q: str = "", category_id: int | None = None, near: Point | None = None
+) -> Callable[[int, int], tuple[list[Item], int, bool]]:
+    """``item_search_page`` as a paginator fetches it (``common.api.FetchedPaginator``):
+    (offset, limit) -> (items, count, count capped)."""
+
+    def fetch(offset: int, limit: int) -> tuple[list[Item], int, bool]:
+        page = item_search_page(q=q, category_id=category_id, near=near, offset=offset, limit=limit)
+        return page.items, page.count, page.count_capped
+
+    return fetch
+
+
 class _BroadSearch:
     """The segments of ``item_search_page`` for one broad query (PostgreSQL)."""
 

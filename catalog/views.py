@@ -4,8 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from catalog.models import Item
-from catalog.selectors import category_list, item_search_page
+from catalog.selectors import category_list, item_search_pages
 from common.api import FetchedPaginator
 from common.errors import DomainError
 from common.geo import DEFAULT_RADIUS_KM
@@ -26,13 +25,7 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
             if user.is_authenticated and user.lat is not None and user.lng is not None
             else None
         )
-
-        def search(offset: int, limit: int) -> tuple[list[Item], int, bool]:
-            found = item_search_page(
-                q=q, category_id=category_id, near=home, offset=offset, limit=limit
-            )
-            return found.items, found.count, found.count_capped
-
+        search = item_search_pages(q=q, category_id=category_id, near=home)
         paginator: Paginator = FetchedPaginator(search, PAGE_SIZE)
         page = paginator.get_page(number)
     except DomainError as exc:
