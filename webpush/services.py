@@ -147,6 +147,32 @@ def push_payload(notification: Notification) -> dict[str, Any]:
     }
 
 
+# The push service says the subscription is gone (RFC 8030): it is removed.
+EXPIRED_STATUSES = (404, 410)
+
+
+def _send(
+    subscription: PushSubscription, payload: dict[str, Any], *, urgency: str
+) -> sender.SendResult:
+    """Send ``payload`` to one browser now (outside any transaction: a network call); a
+    subscription the push service says is gone is removed."""
+    result = sender.send(
+        endpoint=subscription.endpoint,
+        p256dh=subscription.p256dh,
+        auth=subscription.auth,
+        data=json.dumps(payload, ensure_ascii=False),
+        urgency=urgency,
+    )
+    if result.status in EXPIRED_STATUSES:
+        with transaction.atomic():
+            PushSubscription.objects.filter(
+                pk=subscription.pk, endpoint=subscription.endpoint
+            ).delete()
+        where = sender.endpoint_origin(subscription.endpoint)
+        logger.info("push subscription %s expired at %s: removed", subscription.pk, where)
+    return result
+
+
 def push_deliver(*, notification_id: int, subscription_id: int) -> PushOutcome:
     """Send one stored notification to one subscription, now. The network call happens
     outside any transaction; its outcome is written after: the subscription's last success,
@@ -159,20 +185,11 @@ def push_deliver(*, notification_id: int, subscription_id: int) -> PushOutcome:
         return PushOutcome.SKIPPED  # the endpoint moved to another user since
     if not push_wanted(notification=notification):
         return PushOutcome.SKIPPED
-    result = sender.send(
-        endpoint=subscription.endpoint,
-        p256dh=subscription.p256dh,
-        auth=subscription.auth,
-        data=json.dumps(push_payload(notification), ensure_ascii=False),
-        urgency=sender.urgency_of(notification.type),
+    result = _send(
+        subscription, push_payload(notification), urgency=sender.urgency_of(notification.type)
     )
     where = sender.endpoint_origin(subscription.endpoint)
-    if result.status in (404, 410):
-        with transaction.atomic():
-            PushSubscription.objects.filter(
-                pk=subscription.pk, endpoint=subscription.endpoint
-            ).delete()
-        logger.info("push subscription %s expired at %s: removed", subscription.pk, where)
+    if result.status in EXPIRED_STATUSES:
         return PushOutcome.EXPIRED
     if result.ok:
         with transaction.atomic():
@@ -258,18 +275,8 @@ def _send_digest(*, user_id: int, count: int) -> None:
         "tag": "quiet-digest",
     }
     for subscription in PushSubscription.objects.filter(user_id=user_id):
-        result = sender.send(
-            endpoint=subscription.endpoint,
-            p256dh=subscription.p256dh,
-            auth=subscription.auth,
-            data=json.dumps(payload, ensure_ascii=False),
-            urgency="normal",
-        )
-        if result.status in (404, 410):
-            PushSubscription.objects.filter(
-                pk=subscription.pk, endpoint=subscription.endpoint
-            ).delete()
-        elif not result.ok:
+        result = _send(subscription, payload, urgency="normal")
+        if not result.ok and result.status not in EXPIRED_STATUSES:
             logger.warning(
                 "quiet digest to subscription %s at %s failed: %s",
                 subscription.pk,
