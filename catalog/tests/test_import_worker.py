@@ -2,7 +2,6 @@
 
 import os
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from catalog.models import ImportRun, Item
 from catalog.tasks import import_items
 from tests import servers
 from tests.fakes.public_data import FakePublicData, mafra_rows
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +42,11 @@ def test_import_task_runs_on_a_celery_worker_through_rabbitmq():
             ready=lambda: b"ready." in log.read_bytes(),
         ):  # fmt: skip
             import_items.apply_async(args=["mafra"], queue=queue)
-            deadline = time.monotonic() + 60
-            while not ImportRun.objects.filter(status="succeeded").exists():
-                assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-                time.sleep(0.2)
+            wait_for(
+                ImportRun.objects.filter(status="succeeded").exists,
+                timeout=60,
+                message=lambda: log.read_text(errors="replace")[-3000:],
+            )
     run = ImportRun.objects.get()
     assert (run.source, run.created, run.pages) == ("mafra", 1234, 2)
     assert Item.objects.filter(source="mafra").count() == 1234

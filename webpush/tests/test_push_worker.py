@@ -3,7 +3,6 @@ signs, encrypts and sends it to the (local, fake) push service."""
 
 import os
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from notifications.models import Notification, NotificationPreference
 from tests import servers
 from tests.factories import UserFactory
+from tests.waiting import wait_for
 from webpush.models import PushSubscription
 from webpush.services import push_subscribe
 from webpush.tasks import push_send
@@ -60,10 +60,11 @@ def test_a_worker_sends_the_push_and_records_the_success(push_service, settings)
         ready=lambda: b"ready." in log.read_bytes(),
     ):  # fmt: skip
         push_send.apply_async(args=[notification.id, subscription.id], queue=queue)
-        deadline = time.monotonic() + 60
-        while not PushSubscription.objects.filter(last_success_at__isnull=False).exists():
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(0.1)
+        wait_for(
+            PushSubscription.objects.filter(last_success_at__isnull=False).exists,
+            timeout=60,
+            message=lambda: log.read_text(errors="replace")[-3000:],
+        )
     [push] = push_service.received_by(browser)
     assert push.message == {
         "title": "공구 · 모집 마감",
