@@ -15,10 +15,11 @@ headless, --no-sandbox; never a downloaded browser), started here with a DevTool
 Lighthouse's defaults: mobile emulation and simulated throttling. With ``--runs N`` each page
 is measured N times and the median score kept (performance varies on a loaded machine).
 
-Map tiles are the one resource from the internet (tile.openstreetmap.org), unreachable here:
-by default the browser resolves that host to a local stand-in (HTTPS, self-signed, a
-15 KB PNG per tile, about a real tile's size), so that the pages are measured as a resident
-online gets them; ``--real-tiles`` asks the real host instead.
+Map tiles are the one resource from the internet (the host of settings.MAP_TILES_URL),
+unreachable here: by default the browser resolves that host to a local stand-in (HTTPS,
+self-signed; a 256 px PNG of 15 KB per tile, a 512 px one of 46 KB for a "@2x" tile, about
+real tiles' weights), so that the pages are measured as a resident online gets them;
+``--real-tiles`` asks the real host instead.
 
 Prints page | performance | accessibility | best practices | SEO, then every failing audit of
 a category under target (100 for accessibility, best practices and SEO; 95 for performance).
@@ -45,6 +46,7 @@ import time
 import zlib
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scratch_db import ensure_database
 
@@ -55,7 +57,6 @@ CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 DEMO_RESIDENT = "demo1@gonggu.kr"
-TILE_HOST = "tile.openstreetmap.org"
 
 # (name, path or a key filled from the seeded data, signed in)
 PAGES = [
@@ -122,6 +123,7 @@ print(json.dumps({
     "cookie": {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key},
     "party": f"/parties/{party.pk}/",
     "market": f"/markets/{party.market_id}/",
+    "tiles": settings.MAP_TILES_URL,
 }))
 """
 
@@ -146,7 +148,7 @@ def wait_listening(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def chromium(*, cookie: dict | None, tiles_port: int | None):
+def chromium(*, cookie: dict | None, tiles: tuple[str, int] | None):
     """Debian's Chromium, headless, with a DevTools port for Lighthouse (``--port``); the
     session cookie set as a real cookie first (Playwright over CDP), so that every request
     the page makes carries it as a resident's browser would (a ``--extra-headers`` Cookie
@@ -163,9 +165,9 @@ def chromium(*, cookie: dict | None, tiles_port: int | None):
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-quic", f"--remote-debugging-port={port}", f"--user-data-dir={profile}",
              *(
-                 [f"--host-resolver-rules=MAP {TILE_HOST} 127.0.0.1:{tiles_port}",
+                 [f"--host-resolver-rules=MAP {tiles[0]} 127.0.0.1:{tiles[1]}",
                   "--ignore-certificate-errors"]
-                 if tiles_port else []
+                 if tiles else []
              ),
              "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -218,13 +220,15 @@ def tile_png(size: int = 256, noisy_rows: int = 20) -> bytes:
 
 
 @contextmanager
-def tile_server():
-    """HTTPS on a free port answering every GET with the same tile (a self-signed
-    certificate; the browser is told to accept it for this stand-in only)."""
-    tile = tile_png()
+def tile_server(host: str):
+    """HTTPS on a free port answering every GET with the same tile, 512 px for a "@2x" one
+    (a self-signed certificate for ``host``; the browser is told to accept it for this
+    stand-in only). Yields (host, port)."""
+    tile_1x, tile_2x = tile_png(), tile_png(512, noisy_rows=30)
 
     class Tiles(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            tile = tile_2x if "@2x" in self.path else tile_1x
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", str(len(tile)))
@@ -240,7 +244,7 @@ def tile_server():
         cert, key = Path(tmp) / "cert.pem", Path(tmp) / "key.pem"
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", f"/CN={TILE_HOST}", "-keyout", str(key), "-out", str(cert)],
+             "-subj", f"/CN={host}", "-keyout", str(key), "-out", str(cert)],
             check=True, capture_output=True,
         )  # fmt: skip
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
@@ -250,17 +254,17 @@ def tile_server():
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield server.server_address[1]
+            yield host, server.server_address[1]
         finally:
             server.shutdown()
 
 
-def lighthouse(url: str, *, cookie: dict | None, out: Path, tiles_port: int | None) -> dict:
+def lighthouse(url: str, *, cookie: dict | None, out: Path, tiles: tuple[str, int] | None) -> dict:
     # Lighthouse now and then loses the trace on a loaded machine (NO_NAVSTART, "run
     # Lighthouse again"): a fresh browser and another try, up to three.
     for attempt in range(3):
         out.unlink(missing_ok=True)
-        with chromium(cookie=cookie, tiles_port=tiles_port) as port:
+        with chromium(cookie=cookie, tiles=tiles) as port:
             command = [
                 "node", str(LIGHTHOUSE), url, f"--port={port}",
                 "--quiet", "--output=json", f"--output-path={out}",
@@ -347,15 +351,16 @@ def main() -> int:
     rows, details, missed = [], [], False
     try:
         wait_listening(port, daphne, log)
-        tiles = nullcontext(None) if args.real_tiles else tile_server()
-        with tiles as tiles_port, tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
+        tile_host = urlsplit(seeded["tiles"]).hostname.replace("{s}", "a")
+        stand_in = nullcontext(None) if args.real_tiles else tile_server(tile_host)
+        with stand_in as tiles, tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
             for name, path, signed_in in pages:
                 url = f"http://127.0.0.1:{port}{path.format(**seeded)}"
                 reports = [
                     lighthouse(
                         url,
                         cookie=cookie if signed_in else None,
-                        tiles_port=tiles_port,
+                        tiles=tiles,
                         out=Path(tmp) / f"{name}-{run}.json",
                     )
                     for run in range(args.runs)

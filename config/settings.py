@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -407,11 +408,28 @@ TRUSTED_PROXY_CIDRS = env.list("TRUSTED_PROXY_CIDRS", default=[])
 if TRUSTED_PROXY_COUNT and TRUSTED_PROXY_CIDRS:
     raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_PROXY_CIDRS, not both")
 
+# Map tiles, the one resource pages take from the internet: a Leaflet URL template, where
+# ``{r}`` is "@2x" on a high-density screen. Default: CARTO's Voyager basemap (OpenStreetMap
+# data), which has double-resolution tiles; OpenStreetMap's own server has 256 px tiles only,
+# drawn blurred on a phone (device pixel ratio 1.75-3: Lighthouse's image-size-responsive
+# audit failed on every map page). CARTO's free use is capped (75,000 map views a month):
+# an operator above that sets the URL of a provider they have an agreement with, and names
+# it in MAP_TILES_CREDIT_NAME/URL (OpenStreetMap is always credited for the data).
+MAP_TILES_URL = env.str(
+    "MAP_TILES_URL", default="https://basemaps.cartocdn.com/rastertiles/voyager/{z}/{x}/{y}{r}.png"
+)
+MAP_TILES_MAX_ZOOM = env.int("MAP_TILES_MAX_ZOOM", default=19)
+MAP_TILES_CREDIT_NAME = env.str("MAP_TILES_CREDIT_NAME", default="CARTO")
+MAP_TILES_CREDIT_URL = env.str("MAP_TILES_CREDIT_URL", default="https://carto.com/attributions")
+if "{z}" not in MAP_TILES_URL or "{x}" not in MAP_TILES_URL or "{y}" not in MAP_TILES_URL:
+    raise ImproperlyConfigured("MAP_TILES_URL must hold {z}, {x} and {y}")
+# The tiles' origin, for the CSP and the pages' preconnect ("{s}" subdomains: any of them).
+MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILES_URL)).replace("{s}", "*")
+
 # Content-Security-Policy on every page (django-csp; common/security.py adds this request's
 # WebSocket origin to connect-src). Scripts, styles and fonts from this site only: no inline
 # script anywhere (data reaches scripts as json_script islands and data-* attributes); map
-# tiles from OpenStreetMap; connections to this site only.
-MAP_TILE_ORIGIN = "https://tile.openstreetmap.org"
+# tiles from MAP_TILE_ORIGIN; connections to this site only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

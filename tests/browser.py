@@ -1,10 +1,14 @@
 """Steps the Chromium tests share."""
 
+import re
+
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.factories import DEFAULT_PASSWORD
 
-TILES = "https://tile.openstreetmap.org/**"
+# Every request to the tile source (settings.MAP_TILES_URL's origin, any subdomain).
+TILES = re.compile("^" + re.escape(settings.MAP_TILE_ORIGIN).replace(r"\*", "[^/]+") + "/")
 
 
 def no_tiles(target) -> None:

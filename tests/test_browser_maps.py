@@ -7,12 +7,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import no_tiles
+from tests.browser import TILES, no_tiles
 from tests.factories import MarketFactory, make_party
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots_hB")
+# A 1x1 PNG standing in for a tile (the tile server is out of reach here).
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a5d9f3de0000000049454e44ae426082"
+)
 ENGLISH = ("Zoom in", "Zoom out", "Close popup", "Marker", "A JavaScript library")
 
 
@@ -81,13 +86,10 @@ def test_no_notice_while_tiles_load(browser_page, live_server):
     """The notice is about failure only: tiles that arrive hide it (a tiny PNG stands in for
     the tile server, which this machine cannot reach)."""
     market = MarketFactory(name="타일되는마트")
-    png = bytes.fromhex(
-        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-        "0000000d4944415478da63f8cfc0f01f0005000201a5d9f3de0000000049454e44ae426082"
-    )
+    png = TINY_PNG
     page = browser_page
     page.route(
-        "https://tile.openstreetmap.org/**",
+        TILES,
         lambda route: route.fulfill(status=200, content_type="image/png", body=png),
     )
     page.goto(f"{live_server.url}/markets/{market.pk}/")
@@ -95,3 +97,49 @@ def test_no_notice_while_tiles_load(browser_page, live_server):
     expect(page.get_by_role("button", name="확대")).to_be_visible()
     expect(page.get_by_test_id("map-notice")).to_be_attached()
     expect(page.get_by_test_id("map-notice")).to_be_hidden()
+
+
+@pytest.mark.parametrize("scale", [1, 2], ids=["dpr1", "dpr2"])
+def test_a_phone_screen_gets_sharp_tiles_and_the_preloaded_one_is_used(
+    chromium, live_server, scale
+):
+    """A high-density screen asks for double-resolution tiles (256 px tiles were drawn blurred
+    on phones), and the tile the page preloads in its head is the one the map then shows:
+    one download, not two."""
+    market = MarketFactory(name="선명한지도마트", lat=37.5665, lng=126.9780)
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=scale, locale="ko-KR"
+    )
+    page = context.new_page()
+    asked: list[str] = []
+
+    def tile(route):
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=TINY_PNG)
+
+    page.route(TILES, tile)
+    page.goto(f"{live_server.url}/markets/{market.pk}/")
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+    preloaded = page.locator('link[rel="preload"][as="image"]').get_attribute("imagesrcset")
+    one_x, two_x = (part.split()[0] for part in preloaded.split(", "))
+    under_market = two_x if scale == 2 else one_x
+    shown = page.evaluate("[...document.querySelectorAll('.leaflet-tile')].map((t) => t.src)")
+    assert under_market in shown
+    assert asked.count(under_market) == 1
+    if scale == 2:
+        assert all(url.endswith("@2x.png") for url in shown)
+    else:
+        assert not any("@2x" in url for url in shown)
+    # The marker and its shadow: as many image pixels as the screen has (a vector shadow
+    # has no pixels to lack).
+    expect(page.locator(".leaflet-marker-icon")).to_be_visible()
+    blurred = page.evaluate(
+        """(scale) => [...document.querySelectorAll(
+                '.leaflet-marker-pane img, .leaflet-shadow-pane img')]
+            .filter((img) => !img.currentSrc.endsWith('.svg'))
+            .filter((img) => img.naturalWidth < img.clientWidth * scale)
+            .map((img) => img.currentSrc)""",
+        scale,
+    )
+    assert blurred == []
+    context.close()

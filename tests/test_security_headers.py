@@ -23,7 +23,7 @@ def test_every_response_carries_a_strict_content_security_policy(client, path):
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
     assert set(directives["connect-src"]) == {"'self'", "ws://testserver"}
-    assert "https://tile.openstreetmap.org" in directives["img-src"]
+    assert "https://basemaps.cartocdn.com" in directives["img-src"]  # the map tiles' origin
 
 
 @pytest.mark.django_db(transaction=True)

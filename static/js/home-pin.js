@@ -7,7 +7,7 @@
 
   const form = document.querySelector("[data-home-pin]");
   const el = document.getElementById("home-pin-map");
-  if (!form || !el || !window.L) return;
+  if (!form || !el || !window.L || !window.GongguMap) return;
   const latInput = form.querySelector("input[name=lat]");
   const lngInput = form.querySelector("input[name=lng]");
   const statusEl = form.querySelector("[data-pin-status]");
@@ -15,16 +15,8 @@
 
   const start = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
   // map-base.js: Korean control labels and the no-tiles notice, as on the other maps.
-  const map = window.GongguMap
-    ? window.GongguMap.create(el)
-    : L.map(el, { scrollWheelZoom: false });
+  const map = window.GongguMap.create(el);
   map.setView(start, parseInt(el.dataset.zoom, 10));
-  if (!window.GongguMap) {
-    L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-      maxZoom: 19,
-      attribution: "&copy; OpenStreetMap",
-    }).addTo(map);
-  }
 
   let marker = null;
 

@@ -6,7 +6,9 @@
 // (templates/partials/map_labels.html).
 (function () {
   "use strict";
-  const TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  // The tile source comes from the server's settings (data-tiles-*, MAP_TILES_URL): "{r}"
+  // asks for double-resolution tiles on a high-density screen (Leaflet fills it in).
+  const FALLBACK_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   // Tiles that neither load nor fail (a network that swallows requests) count as failed
   // after this long.
   const TILE_PATIENCE_MS = 8000;
@@ -27,12 +29,15 @@
   function create(el, options) {
     const labels = el.dataset;
     // Leaflet finds its marker images next to its stylesheet by name; production's static
-    // storage renames files by content hash, so the markers 404ed. Use the served URLs.
+    // storage renames files by content hash, so the markers 404ed. Use the served URLs: the
+    // double-size icon on high-density screens (the attribute is "-retina": dataset would
+    // name "data-marker-icon-2x" "markerIcon-2x", and the 2x icon was never used), and a
+    // vector shadow, sharp at any density.
     if (labels.markerIcon) {
       L.Icon.Default.imagePath = "";
       L.Icon.Default.mergeOptions({
         iconUrl: labels.markerIcon,
-        iconRetinaUrl: labels.markerIcon2x,
+        iconRetinaUrl: labels.markerIconRetina,
         shadowUrl: labels.markerShadow,
       });
     }
@@ -49,11 +54,20 @@
 
     const note = notice(el);
     let loaded = false;
-    const layer = L.tileLayer(TILES, {
-      maxZoom: 19,
-      attribution:
-        '<a href="https://www.openstreetmap.org/copyright">&copy; ' +
-        (labels.labelOsm || "OpenStreetMap") + "</a>",
+    const credit = document.createElement("span");
+    const osm = document.createElement("a");
+    osm.href = "https://www.openstreetmap.org/copyright";
+    osm.textContent = "\u00a9 " + (labels.labelOsm || "OpenStreetMap");
+    credit.appendChild(osm);
+    if (labels.tilesCreditName) {
+      const provider = document.createElement("a");
+      provider.href = labels.tilesCreditUrl || "#";
+      provider.textContent = "\u00a9 " + labels.tilesCreditName;
+      credit.append(" ", provider);
+    }
+    const layer = L.tileLayer(labels.tilesUrl || FALLBACK_TILES, {
+      maxZoom: parseInt(labels.tilesMaxZoom, 10) || 19,
+      attribution: credit.innerHTML,
     });
     function failed() {
       if (!loaded) note.hidden = false;
