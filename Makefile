@@ -10,7 +10,7 @@ WEB_PORT ?= $(PORT)
 DJANGO_DEV_MODE ?= 1
 export HOST PORT WEB_PORT DJANGO_DEV_MODE
 
-.PHONY: run test setup lint format migrate seed serve services clean benchmarks-smoke
+.PHONY: run test setup lint format migrate seed serve services clean benchmarks-smoke deploy-local
 
 run: setup migrate seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -56,6 +56,17 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The production layout (deploy/) on this machine: nginx in front of $(WEB_PROCESSES) web
+# processes, dispatcher, Celery worker and beat, at http://127.0.0.1:$(PORT)/ with production
+# settings (deploy/local.py: migrate, collectstatic, then one restart loop per process).
+# Needs DATABASE_URL, REDIS_URL and RABBITMQ_URL; Ctrl-C stops all of it.
+WEB_PROCESSES ?= 2
+deploy-local: setup
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		echo "Installing nginx from Debian"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y nginx; else sudo apt-get install -y nginx; fi; }
+	DJANGO_DEV_MODE=0 $(BIN)/python deploy/local.py --port $(PORT) --web-processes $(WEB_PROCESSES)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache

@@ -1,10 +1,11 @@
 """Benchmark: party chat (STOMP over WebSocket) under load, side by side with RabbitMQ's
 Web-STOMP plugin running the same workload in the same run.
 
-    .venv/bin/python benchmarks/chat_load.py [--scenarios A,B,C] [--duration 15]
+    .venv/bin/python benchmarks/chat_load.py [--scenarios A,B,C,D] [--duration 15]
         [--database-url postgres://postgres@127.0.0.1:5432/gonggu_bench_chat]
         [--capacity-steps 100,250,500,600,750,1000,1500] [--skip-rabbitmq]
-        [--layers pubsub,core,memory]
+        [--layers pubsub,core,memory] [--runs 3] [--via-url ws://127.0.0.1:8080/ws]
+        [--server-root /path/to/other/checkout] [--server-env NAME=VALUE]
 
 Workload: clients in rooms of 5 (one closed party each, its chat room open). Every client
 opens a WebSocket (subprotocol v12.stomp), sends CONNECT with ``Authorization: Bearer <access
@@ -28,7 +29,22 @@ Scenarios, printed as one table:
   layer, 1 process with the in-memory layer, RabbitMQ Web-STOMP.
 - C: capacity at 1 msg/s, Gonggu (1 process, Redis pubsub) and RabbitMQ: the largest step of
   ``--capacity-steps`` with 100% delivered and p99 <= 100 ms (stepping stops at the first miss).
+- D: the capacity targets per machine (issue 17), at 1 msg/s in one run: 1 process at 750,
+  2 processes at 750, RabbitMQ at 750, 2 processes at 1,000 (and, with ``--via-url``, the
+  same 1,000 through that URL). Targets: 1 process 750 and 2 processes 1,000 at 100 % with
+  p99 <= 100 ms; 2 processes at 750 p99 <= 2 x RabbitMQ's; through the URL p99 <= 150 ms.
 - smoke: 10 clients x 2 msg/s for 3 s, 1 process with Redis pubsub (for the test suite).
+
+``--runs N`` repeats the whole plan (not C's stepping) N times back to back and prints each
+run's rows and verdicts, then whether every run passed. ``--via-url`` points a row at servers
+this script does not start (nginx in front of the deployed web processes, ``make
+deploy-local``): they must verify this run's tokens and hold its users, so give this script
+their ``DJANGO_SECRET_KEY`` as ``BENCH_SECRET_KEY`` and their database as ``--database-url``.
+``--server-root`` starts the daphne servers from another checkout (a copy
+of the tree before a change, to measure before and after back to back); ``--server-env``
+passes settings to them (``GONGGU_LOOP_WATCH_MS=20`` logs event-loop stalls, see
+``common/loopwatch.py``). Each row records the 1-minute load average when it started and the
+load client's own event-loop lag (``lag99``): a busy instrument is counted as latency.
 
 The load generator is one asyncio process on the same machine as the servers: its own CPU
 use is part of every figure, for Gonggu and RabbitMQ alike.
@@ -69,7 +85,9 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gonggu_bench_chat"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_RABBITMQ_WS_URL = "ws://127.0.0.1:15674/ws"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
-SECRET_KEY = secrets.token_urlsafe(50)  # this run's; tokens are minted with it
+# This run's; tokens are minted with it. From the environment when servers started elsewhere
+# (--via-url) must verify them.
+SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50)
 DEFAULT_CAPACITY_STEPS = "100,250,500,600,750,1000,1500"
 ROOM_SIZE = 5
 GRACE_SECONDS = 5.0
@@ -93,7 +111,7 @@ UNTHROTTLED = {
 @dataclass(frozen=True)
 class Setup:
     label: str
-    kind: str  # "gonggu" or "rabbitmq"
+    kind: str  # "gonggu", "rabbitmq" or "url" (servers started elsewhere, --via-url)
     processes: int = 1
     layer: str = "pubsub"  # pubsub | core | memory (Gonggu only)
 
@@ -114,6 +132,11 @@ class Result:
     dropped: int = 0  # connections the server closed during the run ("conn err" counts both)
     latencies_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    run: int = 1  # which of --runs
+    load_average: float = math.nan  # 1-minute, when the row started
+    client_lag_ms: list[float] = field(default_factory=list)  # the load client's own loop
+    server_cpu: float = math.nan  # the servers' CPU while measuring, in cores
+    server_cpu_seconds: float = math.nan
     seen: set[tuple[int, int, int]] = field(default_factory=set, repr=False)
 
     @property
@@ -137,14 +160,18 @@ class Result:
         return 100.0 if self.complete else min(value, 99.99)
 
     def pct(self, q: float) -> float:
-        if not self.latencies_ms:
-            return math.nan
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
+        return _percentile(self.latencies_ms, q)
 
     @property
     def within_capacity(self) -> bool:
         return self.complete and self.pct(0.99) <= CAPACITY_P99_MS
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
 
 
 @dataclass(frozen=True)
@@ -308,7 +335,9 @@ def _free_port() -> int:
 class Daphnes:
     """``processes`` daphne servers on the scratch database, started together."""
 
-    def __init__(self, *, processes: int, env: dict[str, str], log_dir: Path, name: str) -> None:
+    def __init__(
+        self, *, processes: int, env: dict[str, str], log_dir: Path, name: str, root: Path = ROOT
+    ) -> None:
         self.ports = [_free_port() for _ in range(processes)]
         self.logs = [log_dir / f"{name}-{port}.log" for port in self.ports]
         self.processes: list[subprocess.Popen] = []
@@ -320,7 +349,7 @@ class Daphnes:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                      "config.asgi:application"],
-                    cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
+                    cwd=root, env=child_env, stdout=out, stderr=subprocess.STDOUT,
                 )  # fmt: skip
             self.processes.append(process)
 
@@ -338,8 +367,33 @@ class Daphnes:
         return [f"ws://127.0.0.1:{port}/ws" for port in self.ports]
 
     def mark(self) -> None:
-        """Remember where the logs end: what follows is teardown."""
+        """Remember where the logs end and the CPU used so far: what follows is teardown."""
         self.marks = [log.stat().st_size for log in self.logs]
+        self.cpu_marks = (time.perf_counter(), self._cpu_seconds())
+
+    def start_cpu(self) -> None:
+        self.cpu_starts = (time.perf_counter(), self._cpu_seconds())
+
+    def _cpu_seconds(self) -> float:
+        """User + system CPU time of the servers so far (Linux /proc; 0 elsewhere)."""
+        total = 0
+        for process in self.processes:
+            try:
+                fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and name)
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def cpu_share(self) -> float:
+        """The servers' CPU use while measuring, in cores (1.0 = one core busy all along):
+        unlike latency, it hardly depends on what else the machine is running."""
+        try:
+            (start, cpu_start), (end, cpu_end) = self.cpu_starts, self.cpu_marks
+        except AttributeError:
+            return math.nan
+        self.cpu_used = cpu_end - cpu_start
+        return self.cpu_used / (end - start) if end > start else math.nan
 
     def tracebacks(self) -> int:
         """Tracebacks logged while measuring. Teardown ones are left out: channels-redis'
@@ -581,6 +635,15 @@ class RunStats:
         self.errors[message] = self.errors.get(message, 0) + 1
 
 
+async def _lag_probe(lags_ms: list[float], every: float = 0.01) -> None:
+    """How late this process's own loop wakes up: a delivery that arrives while the loop is
+    busy is timestamped late, and that lateness is the instrument's, not the server's."""
+    while True:
+        due = time.perf_counter() + every
+        await asyncio.sleep(every)
+        lags_ms.append(max(0.0, (time.perf_counter() - due) * 1000))
+
+
 async def _gather_limited(coros: list, limit: int) -> list:
     semaphore = asyncio.Semaphore(limit)
 
@@ -597,6 +660,7 @@ async def _drive(
     urls: list[str],
     rabbitmq: bool,
     before_close: Callable[[], None] = lambda: None,
+    on_start: Callable[[], None] = lambda: None,
 ) -> RunStats:
     stats = RunStats()
     # Two processes: seats alternate between servers, so every room spans both.
@@ -617,8 +681,10 @@ async def _drive(
     gc.collect()
     gc.freeze()
     gc.disable()
+    lag_probe = asyncio.create_task(_lag_probe(result.client_lag_ms))
     try:
         rng = random.Random(SEED)
+        on_start()
         start = time.perf_counter() + 0.5
         end = start + result.duration
         await asyncio.gather(
@@ -628,6 +694,7 @@ async def _drive(
         while time.perf_counter() < deadline and result.delivered < result.expected:
             await asyncio.sleep(0.05)
     finally:
+        lag_probe.cancel()
         gc.enable()
         gc.unfreeze()
         before_close()
@@ -644,19 +711,28 @@ def _run(
     args: argparse.Namespace,
     log_dir: Path,
     run_number: int,
+    repeat: int = 1,
 ) -> Result:
-    result = Result(scenario, setup, clients, rate, args.duration_for(scenario))
-    print(f"  {scenario}: {setup.label}, {clients:,} clients x {rate:g} msg/s ...", flush=True)
+    result = Result(scenario, setup, clients, rate, args.duration_for(scenario), run=repeat)
+    result.load_average = os.getloadavg()[0]
+    print(
+        f"  {scenario}: {setup.label}, {clients:,} clients x {rate:g} msg/s "
+        f"(load average {result.load_average:.2f}) ...",
+        flush=True,
+    )
     daphnes = None
     prefix = f"gonggu-bench-{os.getpid()}-{run_number}"
     try:
         if setup.kind == "rabbitmq":
             urls = [args.rabbitmq_ws_url]
+        elif setup.kind == "url":
+            urls = args.via_url
         else:
             daphnes = Daphnes(
                 processes=setup.processes,
                 log_dir=log_dir,
                 name=f"run{run_number}",
+                root=args.server_root,
                 env={
                     # Production settings (DEBUG off: no query log, no debug cursor), with
                     # every service real; the in-memory layer row keeps Redis for the rest.
@@ -673,6 +749,7 @@ def _run(
                     "LOG_LEVEL": "WARNING",
                     "PYTHONUNBUFFERED": "1",
                     **UNTHROTTLED,
+                    **args.server_env,
                 },
             )
             daphnes.wait_ready()
@@ -684,9 +761,13 @@ def _run(
                 urls,
                 setup.kind == "rabbitmq",
                 before_close=daphnes.mark if daphnes else lambda: None,
+                on_start=daphnes.start_cpu if daphnes else lambda: None,
             )
         )
         result.notes += [f"{count} x {message}" for message, count in stats.errors.items()]
+        if daphnes is not None:
+            result.server_cpu = daphnes.cpu_share()
+            result.server_cpu_seconds = getattr(daphnes, "cpu_used", math.nan)
     finally:
         if daphnes is not None:
             daphnes.stop()
@@ -697,6 +778,12 @@ def _run(
             if setup.layer == "core":
                 _delete_redis_prefix(args.redis_url, prefix)
     print(f"    {_summary(result)}", flush=True)
+    if result.client_lag_ms:
+        print(
+            f"    load client's own loop lag: p99 {_ms(_percentile(result.client_lag_ms, 0.99))} "
+            f"ms, max {_ms(max(result.client_lag_ms))} ms",
+            flush=True,
+        )
     for note in result.notes[:5]:
         print(f"    ! {note}", flush=True)
     return result
@@ -714,14 +801,20 @@ def _summary(r: Result) -> str:
     return (
         f"sent {r.sent:,}, delivered {r.delivered:,}/{r.expected:,} ({r.percent:.2f}%), "
         f"p50 {_ms(r.pct(0.5))} ms, p99 {_ms(r.pct(0.99))} ms, max {_ms(r.pct(1.0))} ms, "
-        f"conn errors {r.connect_errors} + {r.dropped} dropped, ERROR frames {r.error_frames}"
+        f"conn errors {r.connect_errors} + {r.dropped} dropped, ERROR frames {r.error_frames}, "
+        f"server CPU {r.server_cpu:.2f} cores"
+        + (
+            f" ({1e6 * r.server_cpu_seconds / r.delivered:.0f} us per delivery)"
+            if r.delivered and not math.isnan(r.server_cpu_seconds)
+            else ""
+        )
     )
 
 
 HEADER = (
     f"{'scenario':<24} {'setup':<26} {'clients':>7} {'msg/s':>5} {'sent':>7} "
     f"{'delivered/expected':>19} {'%':>7} {'deliv/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-    f"{'max ms':>7} {'conn err':>8} {'ERROR':>5}"
+    f"{'max ms':>7} {'load':>5} {'lag99':>6} {'cpu':>5} {'conn err':>8} {'ERROR':>5}"
 )
 
 
@@ -730,7 +823,9 @@ def _row(r: Result) -> str:
         f"{r.scenario:<24} {r.setup.label:<26} {r.clients:>7,} {r.rate:>5g} {r.sent:>7,} "
         f"{f'{r.delivered:,}/{r.expected:,}':>19} {f'{r.percent:.2f}%':>7} "
         f"{r.delivered / r.duration:>8,.0f} {_ms(r.pct(0.5)):>7} {_ms(r.pct(0.99)):>7} "
-        f"{_ms(r.pct(1.0)):>7} {r.connect_errors + r.dropped:>8} {r.error_frames:>5}"
+        f"{_ms(r.pct(1.0)):>7} {r.load_average:>5.2f} "
+        f"{_ms(_percentile(r.client_lag_ms, 0.99)):>6} {r.server_cpu:>5.2f} "
+        f"{r.connect_errors + r.dropped:>8} {r.error_frames:>5}"
     )
 
 
@@ -738,9 +833,15 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def _find(results: list[Result], scenario: str, setup: Setup) -> Result | None:
+def _find(
+    results: list[Result], scenario: str, setup: Setup, clients: int | None = None
+) -> Result | None:
     for r in results:
-        if r.scenario.startswith(scenario) and r.setup == setup:
+        if (
+            r.scenario.startswith(scenario)
+            and r.setup == setup
+            and (clients is None or r.clients == clients)
+        ):
             return r
     return None
 
@@ -757,11 +858,41 @@ def _gonggu(processes: int, layer: str) -> Setup:
 
 RABBITMQ = Setup("RabbitMQ Web-STOMP", "rabbitmq")
 ONE_PUBSUB = _gonggu(1, "pubsub")
+TWO_PUBSUB = _gonggu(2, "pubsub")
+VIA_URL = Setup("via --via-url", "url")
+# Scenario D, issue 17's capacity targets at 1 msg/s: (setup, clients).
+D_ROWS = ((ONE_PUBSUB, 750), (TWO_PUBSUB, 750), (RABBITMQ, 750), (TWO_PUBSUB, 1000))
+D_P99_MS = 100.0
+D_VIA_URL_P99_MS = 150.0
+D_RABBITMQ_RATIO = 2.0
 
 
 def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenarios", default="A,B,C", help="A, B, C and/or smoke")
+    parser.add_argument("--scenarios", default="A,B,C", help="A, B, C, D and/or smoke")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repeat the plan (not C) this many times"
+    )
+    parser.add_argument(
+        "--via-url",
+        action="append",
+        default=[],
+        help="a WebSocket URL of servers started elsewhere (nginx), for an extra D row at "
+        "1,000 clients; repeat it to spread clients over several",
+    )
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=ROOT,
+        help="start the daphne servers from this checkout (before/after comparisons)",
+    )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the servers (e.g. GONGGU_LOOP_WATCH_MS=20)",
+    )
     parser.add_argument("--duration", type=float, default=None, help="seconds (15; smoke 3)")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
@@ -797,10 +928,16 @@ def _parse_args() -> argparse.Namespace:
         args.database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     )
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    unknown = set(args.scenarios) - {"A", "B", "C", "smoke"}
+    unknown = set(args.scenarios) - {"A", "B", "C", "D", "smoke"}
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     args.layers = [s.strip() for s in args.layers.split(",") if s.strip()]
+    if args.runs < 1:
+        parser.error("--runs takes a positive count")
+    try:
+        args.server_env = dict(item.split("=", 1) for item in args.server_env)
+    except ValueError:
+        parser.error("--server-env takes NAME=VALUE")
     args.processes = sorted({int(p) for p in args.processes.split(",") if p.strip()})
     if not args.processes or min(args.processes) < 1:
         parser.error("--processes takes positive counts, e.g. 1,2")
@@ -845,6 +982,11 @@ def main() -> int:
             clients = max(ROOM_SIZE, round(full * args.scale / ROOM_SIZE) * ROOM_SIZE)
             label = f"{name} {clients:,} x {rate:g}/s"
             plan += [(label, setup, clients, rate) for setup in ab_setups]
+    if "D" in args.scenarios:
+        d_rows = [row for row in D_ROWS if not (args.skip_rabbitmq and row[0] == RABBITMQ)]
+        if args.via_url:
+            d_rows.append((VIA_URL, 1000))
+        plan += [(f"D {clients:,} x 1/s", setup, clients, 1.0) for setup, clients in d_rows]
     capacity_setups = [ONE_PUBSUB] + ([] if args.skip_rabbitmq else [RABBITMQ])
     if "C" in args.scenarios and not args.capacity_steps:
         raise SystemExit("--capacity-steps is empty")
@@ -876,9 +1018,15 @@ def main() -> int:
     results: list[Result] = []
     capacity: dict[Setup, tuple[int, bool]] = {}  # largest passing step, every step passed
     run_number = 0
-    for scenario, setup, clients, rate in plan:
-        run_number += 1
-        results.append(_run(scenario, setup, clients, rate, members, args, log_dir, run_number))
+    for repeat in range(1, args.runs + 1):
+        if args.runs > 1:
+            print(f"run {repeat} of {args.runs}", flush=True)
+        for scenario, setup, clients, rate in plan:
+            run_number += 1
+            label = scenario if args.runs == 1 else f"{scenario} #{repeat}"
+            results.append(
+                _run(label, setup, clients, rate, members, args, log_dir, run_number, repeat)
+            )
     if "C" in args.scenarios:
         for setup in capacity_setups:
             best, all_passed = 0, True
@@ -902,18 +1050,63 @@ def main() -> int:
     for r in results:
         print(_row(r))
     print()
-    _print_targets(results, capacity, args)
-    if not any(r.notes for r in results):
+    for repeat in range(1, args.runs + 1):
+        _print_targets([r for r in results if r.run == repeat], capacity, args, repeat)
+    if "D" in args.scenarios and args.runs > 1:
+        every = all(
+            _d_verdicts([r for r in results if r.run == k]) for k in range(1, args.runs + 1)
+        )
+        print(f"\nD targets in every one of {args.runs} runs: {_verdict(every)}")
+    if not any(r.notes for r in results) and not args.server_env:
         shutil.rmtree(log_dir, ignore_errors=True)
     else:
         print(f"\nserver logs: {log_dir}")
     return 0
 
 
+def _d_targets(results: list[Result]) -> list[tuple[str, bool]]:
+    """Scenario D's targets (issue 17 item 8) over one run's rows: (line, met)."""
+    found: list[tuple[str, bool]] = []
+    for setup, clients in ((ONE_PUBSUB, 750), (TWO_PUBSUB, 1000), (VIA_URL, 1000)):
+        r = _find(results, "D", setup, clients)
+        if r:
+            limit = D_VIA_URL_P99_MS if setup == VIA_URL else D_P99_MS
+            ok = r.complete and r.pct(0.99) <= limit
+            found.append(
+                (
+                    f"D {setup.label}, {clients:,} x 1/s: 100% delivered, p99 <= {limit:g} ms: "
+                    f"{r.percent:.2f}%, p99 {_ms(r.pct(0.99))} ms",
+                    ok,
+                )
+            )
+    two, rabbit = _find(results, "D", TWO_PUBSUB, 750), _find(results, "D", RABBITMQ, 750)
+    if two and rabbit:
+        limit = D_RABBITMQ_RATIO * rabbit.pct(0.99)
+        ok = two.complete and rabbit.complete and two.pct(0.99) <= limit
+        ratio = two.pct(0.99) / rabbit.pct(0.99) if rabbit.pct(0.99) else math.nan
+        found.append(
+            (
+                f"D 2 processes, 750 x 1/s: p99 <= {D_RABBITMQ_RATIO:g} x RabbitMQ's: "
+                f"{_ms(two.pct(0.99))} vs {_ms(rabbit.pct(0.99))} ms ({ratio:.2f}x)",
+                ok,
+            )
+        )
+    return found
+
+
+def _d_verdicts(results: list[Result]) -> bool:
+    targets = _d_targets(results)
+    return bool(targets) and all(ok for _, ok in targets)
+
+
 def _print_targets(
-    results: list[Result], capacity: dict[Setup, tuple[int, bool]], args: argparse.Namespace
+    results: list[Result],
+    capacity: dict[Setup, tuple[int, bool]],
+    args: argparse.Namespace,
+    repeat: int = 1,
 ) -> None:
     lines: list[str] = []
+    lines += [f"{line}  {_verdict(ok)}" for line, ok in _d_targets(results)]
     a = _find(results, "A", ONE_PUBSUB)
     if a:
         ok = a.complete and a.pct(0.99) <= 50
@@ -952,7 +1145,7 @@ def _print_targets(
                 f"{_ms(pubsub.pct(0.99))} ms ({pubsub.percent:.2f}%) vs RedisChannelLayer "
                 f"p99 {_ms(core.pct(0.99))} ms ({core.percent:.2f}%)"
             )
-    if capacity:
+    if capacity and repeat == 1:
 
         def shown(setup: Setup) -> str:
             best, all_passed = capacity[setup]
@@ -971,7 +1164,8 @@ def _print_targets(
         lines.append(line)
     if lines:
         scaled = "" if args.scale == 1 else f"; A and B SCALED by {args.scale:g}, not the targets"
-        print(f"targets (auth and storage on{scaled}):")
+        which = f"run {repeat}, " if args.runs > 1 else ""
+        print(f"targets ({which}auth and storage on{scaled}):")
         for line in lines:
             print(f"  {line}")
 

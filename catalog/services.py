@@ -39,6 +39,7 @@ from catalog.sources import MAX_ROWS_PER_CALL, Entry, Page, Source, SourceError,
 from catalog.synonyms import SeedGroup, forget_map
 from catalog.text import document
 from common.errors import Conflict
+from common.metrics import IMPORT_RUNS
 
 logger = logging.getLogger(__name__)
 
@@ -299,6 +300,7 @@ def catalog_import(
         run.duplicates, run.categories_created = tally.duplicates, tally.categories_created
         run.finished_at = timezone.now()
         run.save()
+        IMPORT_RUNS.labels(source=source, outcome=run.status).inc()
     return run
 
 

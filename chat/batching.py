@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 
 from chat.models import ChatMessage
 from chat.services import MessageDraft, chat_messages_send
+from common.logs import detached_context
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ async def submit(draft: MessageDraft) -> ChatMessage:
     loop = asyncio.get_running_loop()
     if loop not in _queues:
         queue: asyncio.Queue = asyncio.Queue()
-        _queues[loop] = (queue, loop.create_task(_writer(queue)))
+        # The process's writer, not the sending session's: started without its log context.
+        _queues[loop] = (queue, loop.create_task(_writer(queue), context=detached_context()))
     queue = _queues[loop][0]
     future = loop.create_future()
     await queue.put((draft, future))

@@ -2,8 +2,9 @@
 
 STOMP connections register each subscription ``(connection, subscription id)`` with the hub
 (``common.hub.LocalHub``); the hub receives each stored message once, builds its MESSAGE frame
-once per subscription id in use and writes it to every local subscriber, in the order the
-messages arrive. A ``chat.revoke`` (a member left) ends that member's subscriptions here.
+once per subscription id in use (its WebSocket frame too) and writes it to every local
+subscriber, in the order the messages arrive. A ``chat.revoke`` (a member left) ends that
+member's subscriptions here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any, Protocol
 from chat import stomp
 from chat.broadcast import party_group
 from common.hub import LocalHub
+from common.metrics import chat_message_delivered
+from common.transport import OutgoingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ class Subscriber(Protocol):
     session_id: str
     user: Any
 
-    async def send_data(self, data: str | bytes) -> None: ...
+    async def send_data(self, data: str | bytes | OutgoingMessage) -> None: ...
     async def delivery_interrupted(self) -> None: ...
     async def room_closed(self) -> None: ...
     def subscription_revoked(self, sub_id: str) -> None: ...
@@ -56,17 +59,19 @@ class ChatHub(LocalHub[Subscription]):
             return
         destination, message_id = f"/topic/party.{party_id}", str(message["id"])
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")
-        frames: dict[str, str | bytes] = {}  # subscription id -> serialized MESSAGE
-        for connection, sub_id in list(subscriptions):
+        frames: dict[str, OutgoingMessage] = {}  # subscription id -> the MESSAGE, ready to go
+        targets = list(subscriptions)
+        for connection, sub_id in targets:
             data = frames.get(sub_id)
             if data is None:
-                data = frames[sub_id] = stomp.as_websocket_data(
-                    stomp.message(destination, sub_id, message_id, body)
+                data = frames[sub_id] = OutgoingMessage(
+                    stomp.as_websocket_data(stomp.message(destination, sub_id, message_id, body))
                 )
             try:
                 await connection.send_data(data)
             except Exception:  # one broken connection must not starve the others
                 logger.exception("chat hub: delivery to session %s failed", connection.session_id)
+        chat_message_delivered(created_at=message["created_at"], frames=len(targets))
 
     async def interrupted(self, listeners: dict[int, set[Subscription]]) -> None:
         """Messages may have been published while this process was not listening: every

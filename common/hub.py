@@ -17,6 +17,8 @@ from typing import ClassVar, Generic, Self, TypeVar
 
 from channels.layers import get_channel_layer
 
+from common.logs import detached_context
+
 logger = logging.getLogger(__name__)
 
 Listener = TypeVar("Listener", bound=Hashable)
@@ -91,7 +93,9 @@ class LocalHub(Generic[Listener]):
         async with self._ready:
             if self.channel is None:
                 self.channel = await self.layer.new_channel(self.channel_prefix)
-                self._task = asyncio.create_task(self._receive())
+                # Serves the process, not the request that happened to start it: no log
+                # context of that request (common.logs).
+                self._task = asyncio.create_task(self._receive(), context=detached_context())
                 if hasattr(self.layer, "add_interruption_listener"):  # common.layer_redis
                     self.layer.add_interruption_listener(self._on_interruption)
 

@@ -7,6 +7,11 @@ longer used, channels-redis issue 406). This subclass calls its interruption lis
 reading from a subscription fails and when a subscription connection is re-established, so
 the process's hubs can tell their clients to catch up (``common.hub``).
 
+It also publishes a batch of group sends in one pipelined round trip (``group_send_many``):
+channels-redis publishes one message per round trip under a per-connection lock, so a batch of
+N stored chat messages took N trips through the event loop (each behind every callback
+queued meanwhile: under load, the tail of chat latency), and a task each.
+
 It subclasses channels-redis internals (``RedisPubSubLoopLayer``,
 ``RedisSingleShardConnection``; pinned ``channels-redis<5``); a test cuts Redis through a TCP
 proxy and checks that every message still reaches every client.
@@ -53,6 +58,15 @@ class _ObservedShard(RedisSingleShardConnection):
                 on_reconnect=lambda: self.channel_layer.interrupted("reconnected"),
             )
 
+    async def publish_many(self, items: list[tuple[str, bytes]]) -> None:
+        """PUBLISH each ``(channel, data)``, in order, in one round trip."""
+        async with self._lock:
+            self._ensure_redis()
+            async with cast(Redis, self._redis).pipeline(transaction=False) as pipe:
+                for channel, data in items:
+                    pipe.publish(channel, data)
+                await pipe.execute()
+
     async def _do_receiving(self) -> None:
         # channels-redis' loop, telling the layer when a read fails (the connection broke).
         while True:
@@ -80,6 +94,17 @@ class _ObservedLoopLayer(RedisPubSubLoopLayer):
         ]
         self._interruption_listeners: list[Callable[[], None]] = []
 
+    async def group_send_many(self, sends: list[tuple[str, dict]]) -> None:
+        """``group_send`` each ``(group, message)``, in order, one round trip per shard."""
+        batches: dict[_ObservedShard, list[tuple[str, bytes]]] = {}
+        for group, message in sends:
+            channel = self._get_group_channel_name(group)
+            batches.setdefault(self._get_shard(channel), []).append(
+                (channel, self.channel_layer.serialize(message))
+            )
+        for shard, items in batches.items():
+            await shard.publish_many(items)
+
     def add_interruption_listener(self, listener: Callable[[], None]) -> None:
         self._interruption_listeners.append(listener)
 
@@ -93,7 +118,11 @@ class _ObservedLoopLayer(RedisPubSubLoopLayer):
 
 
 class ObservedPubSubChannelLayer(RedisPubSubChannelLayer):
-    """``RedisPubSubChannelLayer`` whose per-loop layers report interruptions."""
+    """``RedisPubSubChannelLayer`` whose per-loop layers report interruptions and publish
+    batches in one round trip."""
+
+    async def group_send_many(self, sends: list[tuple[str, dict]]) -> None:
+        await self._get_layer().group_send_many(sends)
 
     def _get_layer(self):
         loop = asyncio.get_running_loop()

@@ -133,6 +133,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its response half runs last, when authentication (DRF's too) has run: binds the
+    # user and party to the request's log context (common/access.py).
+    "common.access.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages compressed (3-12 KiB less a page, Lighthouse; static files come precompressed
     # from WhiteNoise and pass through). Django pads gzip responses with random bytes
@@ -296,6 +299,9 @@ SSE_KEEPALIVE_SECONDS = env.float("SSE_KEEPALIVE_SECONDS", default=15.0)
 SSE_RETRY_MS = env.int("SSE_RETRY_MS", default=3000)
 
 CELERY_BROKER_URL = RABBITMQ_URL or "memory://"
+# The task queue: deployments (or `make deploy-local` runs) sharing a broker each name their
+# own, or one's worker runs the other's tasks against the wrong database.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = not RABBITMQ_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
@@ -367,7 +373,9 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and nginx serves /static/ from (deploy/nginx/gonggu.conf);
+# `make deploy-local` and its test collect elsewhere so as not to mix with `make run`'s files.
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Front-end packages come from npm (package.json) and are served from node_modules: no CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -394,8 +402,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEV_MODE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies travel over HTTPS only. DJANGO_SECURE_COOKIES=0 exists for `make deploy-local`
+    # alone: the production layout tried over plain HTTP on 127.0.0.1, where a client never
+    # sends a Secure cookie back (nobody could log in). Refused for any other host.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
+    if not SESSION_COOKIE_SECURE and set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "[::1]"}:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_COOKIES=0 is for plain HTTP on this machine only (make deploy-local)"
+        )
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -492,6 +506,20 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Health and metrics (common/views.py, common/readiness.py, common/metrics.py) -------
+# /readyz: each service check's client timeout (connect and answer), in seconds.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=1.0)
+# /metrics: off (404) unless set; then scrapers send "Authorization: Bearer <token>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be a random value of at least 32 characters")
+# Several processes on one machine share their metrics through files in this directory
+# (prometheus_client's multi-process mode; read from the environment by common.metrics).
+# It must be emptied when the deployment starts, before any process runs.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+# Probes and scrapers on the machine ask a web process over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
 # --- External data ------------------------------------------------------------------------
 KAKAO_REST_API_KEY = env.str("KAKAO_REST_API_KEY", default="")
 KAKAO_LOCAL_URL = env.str("KAKAO_LOCAL_URL", default="https://dapi.kakao.com")
@@ -568,17 +596,65 @@ COMMENT_RATE_WINDOW_SECONDS = env.int("COMMENT_RATE_WINDOW_SECONDS", default=60)
 # Reports a resident may file an hour (moderation.services.report_create).
 REPORTS_PER_HOUR = env.int("REPORTS_PER_HOUR", default=20)
 
+# --- Logging ------------------------------------------------------------------------------
+# LOG_FORMAT=json (the default in production): one JSON object a line (timestamp, level,
+# logger, message, request_id, user_id, party_id where known, extra fields); plain in
+# development and tests. Every line goes through the context filter and the redaction filter
+# (common/logs.py: tokens, passwords, API keys never reach a log). One access line per
+# request from common/access.py (gonggu.access), one per STOMP session (gonggu.chat).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEV_MODE else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'plain', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "common.logs.ContextFilter"},
+        "redact": {"()": "common.logs.RedactingFilter"},
+    },
+    "formatters": {
+        "plain": {"()": "common.logs.PlainFormatter"},
+        "json": {"()": "common.logs.json_formatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Access lines stay on when LOG_LEVEL is raised (WARNING keeps them, quiets the rest).
+        "gonggu.access": {"level": "INFO"},
+        "gonggu.chat": {"level": "INFO"},
+        # 4xx are in the access line already ("Not Found: ..." again would be a duplicate);
+        # 5xx stay: they carry the traceback, and the request_id ties them to the access line.
+        "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
+        # urllib3's debug lines hold request URLs (the public-data APIs' key is in the path).
+        "urllib3": {"level": "WARNING"},
         # pika logs every connection step at INFO; the relay logs what matters.
         "pika": {"level": "WARNING"},
         # axes logs every failed login at INFO and WARNING; lockouts are what matters.
         "axes": {"level": "ERROR"},
     },
 }
+# Celery's worker would replace the handler above with its own (no JSON, no filters).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Error reporting (Sentry) -------------------------------------------------------------
+# Off unless SENTRY_DSN is set. No personal data sent; every event goes through the same
+# redaction as the logs (common/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from common.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str(
+            "SENTRY_ENVIRONMENT", default="development" if DEV_MODE else "production"
+        ),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

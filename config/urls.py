@@ -34,6 +34,8 @@ api_v1 = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("readyz", common_views.readyz, name="readyz"),
+    path("metrics", common_views.metrics, name="metrics"),
     # A resident's public profile: their standing is party history (parties), so it is
     # served by parties under the accounts path it always had.
     path("accounts/users/<id:user_id>/", parties_views.profile_page, name="profile"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from common.metrics import counts_import_runs
 from markets.localdata import ClosedRow, MarketRow, ParsedRow, RejectedRow, RejectReason
 from markets.models import Market
 
@@ -62,6 +63,7 @@ class ImportSummary:
             self.bad_rows.append(row)
 
 
+@counts_import_runs("localdata")
 def market_import_localdata(
     *,
     rows: Iterable[ParsedRow],

@@ -8,7 +8,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from common import events
+        from common.metrics import register_scrape_collector
         from notifications.kinds import KINDS
+        from notifications.metrics import OutboxCollector
         from notifications.outbox import outbox_write
         from notifications.services import end_streams_of_suspended_user, notify_recipients
 
@@ -21,3 +23,4 @@ class NotificationsConfig(AppConfig):
             "notifications.end_streams",
             end_streams_of_suspended_user,
         )
+        register_scrape_collector(OutboxCollector())

@@ -23,6 +23,7 @@ import contextlib
 import json
 import logging
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -298,6 +299,7 @@ class Consumer(_Broker):
         try:
             message = json.loads(body)
             event_id = int(message["id"])
+            occurred_at = datetime.fromisoformat(message["created_at"])
         except (ValueError, KeyError, TypeError):
             logger.error("dispatcher: dropping a malformed message: %r", body[:200])
             channel.basic_ack(method.delivery_tag)
@@ -308,6 +310,7 @@ class Consumer(_Broker):
                 type=EventType(message["type"]),
                 payload=message["payload"],
                 actor_id=message.get("actor_id"),
+                occurred_at=occurred_at,
                 id=event_id,
                 action_id=message.get("action_id"),
             )

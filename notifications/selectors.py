@@ -12,6 +12,7 @@ from notifications.models import (
     FavoriteMarket,
     Notification,
     NotificationPreference,
+    OutboxEvent,
 )
 from notifications.reasons import Reason
 
@@ -161,3 +162,12 @@ def push_wanted(*, notification: Notification, at: datetime | None = None) -> bo
     keeps every notification either way."""
     preference = notification_preference(user_id=notification.user_id)
     return not in_quiet_hours(preference, at or timezone.now())
+
+
+def outbox_backlog() -> tuple[int, datetime | None]:
+    """Outbox events not yet published, and when the oldest of them was written. Both read
+    the partial index of pending rows (``outbox_pending_idx``): the count an index-only scan
+    of what waits, the oldest its first entry (ids grow with time)."""
+    pending = OutboxEvent.objects.filter(published_at__isnull=True)
+    oldest = pending.order_by("id").values_list("created_at", flat=True).first()
+    return (0, None) if oldest is None else (pending.count(), oldest)

@@ -14,6 +14,7 @@ from catalog.models import Item
 from common.errors import DomainError, NotFound
 from common.events import DomainEvent, caused_by, reactions
 from common.layer import group_send_after_commit
+from common.metrics import event_dispatched
 from markets.models import Market
 from notifications import kinds
 from notifications.delivery import deliver_after_commit
@@ -218,9 +219,10 @@ def event_react(*, event: DomainEvent) -> int:
             with caused_by(event):  # what it emits belongs to this event's action
                 reaction(event)
             ran += 1
-    OutboxEvent.objects.filter(pk=event.id, dispatched_at__isnull=True).update(
+    if OutboxEvent.objects.filter(pk=event.id, dispatched_at__isnull=True).update(
         dispatched_at=timezone.now()
-    )
+    ):
+        event_dispatched(occurred_at=event.occurred_at)  # the first time only
     return ran
 
 

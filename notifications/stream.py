@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.tokens import bearer_token, user_for_token_sync
 from common.hub import HubUnavailable
+from common.logs import bind as log_bind
 from common.params import ascii_int
 from common.sse import (
     GONE,
@@ -84,6 +85,7 @@ async def notification_stream(scope, receive, send) -> None:
     if not user.is_authenticated:
         await send_error(send, 401, "not_authenticated", _("로그인이 필요해요."))
         return
+    log_bind(user_id=user.pk)  # for the stream's access line (common.access)
     try:
         last_id = _last_event_id(headers, query)
     except ValueError:

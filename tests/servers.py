@@ -58,7 +58,9 @@ def daphne(*, redis_url: str = "", rabbitmq_url: str = "", extra_env: dict | Non
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = ROOT / "test-artifacts" / f"daphne-{port}.log"
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+    # -v 0: no daphne access log (its lines hold query strings, ?token= included); the
+    # application writes its own (common.access), as in production.
+    command = [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port),
                "config.asgi:application"]  # fmt: skip
     with running("daphne", command, env=env, log=log, ready=lambda: _listening(port)) as process:
         yield Server(process, port, log)

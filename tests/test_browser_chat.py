@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from chat.services import chat_message_send
 from parties.services import party_close, party_join
-from tests.browser import log_in
+from tests.browser import bubbles, log_in, open_chat, say
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_party
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,24 +57,6 @@ def chat_party(transactional_db):
 
     party = off_the_event_loop(open_party)
     return {"party": party, "leader": leader, "member": member}
-
-
-def open_chat(page, base_url: str, party) -> None:
-    page.goto(f"{base_url}/parties/{party.pk}/")
-    expect(page.get_by_test_id("chat-status")).to_have_text("연결됨")
-
-
-def say(page, text: str) -> None:
-    """Type into the composer and press Enter; wait until the server acknowledged it."""
-    box = page.get_by_label("메시지", exact=True)
-    box.fill(text)
-    box.press("Enter")
-    expect(box).to_have_value("")
-    expect(page.get_by_test_id("chat-messages").get_by_test_id("chat-text").last).to_have_text(text)
-
-
-def bubbles(page):
-    return page.get_by_test_id("chat-messages").get_by_test_id("chat-text")
 
 
 def test_two_members_chat_live_and_catch_up_after_reconnect(

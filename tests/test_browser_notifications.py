@@ -7,16 +7,14 @@ services mode: daphne on Redis + RabbitMQ and a separate ``manage.py dispatcher`
 import os
 import uuid
 from contextlib import ExitStack
-from datetime import timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from notifications.models import FavoriteMarket, Notification
 from parties.models import Party
-from tests.browser import log_in
+from tests.browser import create_party, log_in
 from tests.factories import DEFAULT_PASSWORD, ItemFactory, MarketFactory, UserFactory
 from tests.servers import daphne, dispatcher
 
@@ -69,36 +67,6 @@ def residents(transactional_db):
             user.set_password(DEFAULT_PASSWORD)
             user.save(update_fields=["password"])
     return {"market": market, "item": item, "fan": fan, "leader": leader}
-
-
-def create_party(page, base_url: str, market, title: str) -> None:
-    """Through the market page's "이 마트에서 파티 만들기" and the create form."""
-    page.goto(f"{base_url}/markets/{market.pk}/")
-    page.get_by_test_id("market-create-party").click()
-    form = page.get_by_test_id("party-create-form")
-    expect(form).to_have_attribute("data-ready", "true")  # its script is listening
-    expect(form.get_by_label("마트", exact=True)).to_have_value(str(market.pk))
-    item_box = form.get_by_role("combobox", name="품목")
-    item_box.fill("화장지")
-    options = form.get_by_role("listbox", name="품목 검색 결과").get_by_role("option")
-    expect(options).to_have_count(1)
-    item_box.press("ArrowDown")
-    item_box.press("Enter")
-    expect(item_box).to_have_value("3겹 화장지 30롤")
-    form.get_by_label("제목").fill(title)
-    form.get_by_label("총 가격 (원)").fill("18900")
-    form.get_by_label("총 수량").fill("30")
-    form.get_by_label("단위").fill("롤")
-    form.get_by_label("정원 (파티장 포함)").fill("3")
-    start = timezone.localtime() + timedelta(days=1)
-    form.get_by_label("모집 마감 시각").fill(
-        start.replace(hour=12, minute=0).strftime("%Y-%m-%dT%H:%M")
-    )
-    form.get_by_label("만나는 시각").fill(
-        start.replace(hour=19, minute=0).strftime("%Y-%m-%dT%H:%M")
-    )
-    form.get_by_role("button", name="파티 만들기").click()
-    expect(page.get_by_text("파티를 만들었어요.")).to_be_visible()
 
 
 def test_favorited_market_party_rings_the_bell_and_toasts_live(

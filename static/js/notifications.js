@@ -125,14 +125,33 @@
     showToast(note);
   }
 
-  const url = msg.streamUrl + (lastId ? "?last_event_id=" + lastId : "");
-  const source = new EventSource(url);
-  region.dataset.stream = "connecting";
-  source.addEventListener("open", function () { region.dataset.stream = "open"; });
-  source.addEventListener("error", function () {
-    // The browser reconnects by itself (with Last-Event-ID); CLOSED means it gave up
-    // (signed out, say).
-    region.dataset.stream = source.readyState === EventSource.CLOSED ? "closed" : "connecting";
-  });
-  TYPES.forEach(function (type) { source.addEventListener(type, onNotification); });
+  // The browser reconnects by itself (with Last-Event-ID) when a stream ends, but gives up
+  // for good (CLOSED) when a reconnection is answered with anything but 200: a 502 from
+  // nginx while the web process behind it restarts (an upgrade), a 503, or a 401 once
+  // signed out. So a closed stream is opened again from the newest id seen, after a wait
+  // that doubles up to a minute (a signed-out page asks rarely, and stops at the next page).
+  const RETRY_FIRST_MS = 2000;
+  const RETRY_MAX_MS = 60000;
+  let retryMs = RETRY_FIRST_MS;
+
+  function connect() {
+    const url = msg.streamUrl + (lastId ? "?last_event_id=" + lastId : "");
+    const source = new EventSource(url);
+    region.dataset.stream = "connecting";
+    source.addEventListener("open", function () {
+      region.dataset.stream = "open";
+      retryMs = RETRY_FIRST_MS;
+    });
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) {
+        region.dataset.stream = "connecting";
+        return;
+      }
+      region.dataset.stream = "closed";
+      window.setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    });
+    TYPES.forEach(function (type) { source.addEventListener(type, onNotification); });
+  }
+  connect();
 })();
