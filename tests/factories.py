@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
@@ -64,10 +67,6 @@ class ItemFactory(DjangoModelFactory):
 
 def make_party(*, leader=None, market=None, item=None, **overrides):
     """A party created through the real service (so membership and counters are right)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from parties.services import party_create
 
     now = timezone.now()
@@ -87,3 +86,21 @@ def make_party(*, leader=None, market=None, item=None, **overrides):
     return party_create(
         leader=leader or UserFactory(), market_id=market.id, item_id=item.id, **fields
     )
+
+
+def party_request_body(*, market_id: int, item_id: int, title: str, capacity: int = 3) -> dict:
+    """The JSON of ``POST /api/v1/parties`` for a plain party: 30 rolls for 30,000 won,
+    recruiting until tomorrow, meeting the day after."""
+    now = timezone.now()
+    return {
+        "market_id": market_id,
+        "item_id": item_id,
+        "title": title,
+        "description": "",
+        "total_price": 30000,
+        "total_quantity": 30,
+        "unit": "롤",
+        "capacity": capacity,
+        "meet_at": (now + timedelta(days=2)).isoformat(),
+        "recruit_until": (now + timedelta(days=1)).isoformat(),
+    }

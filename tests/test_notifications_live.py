@@ -4,16 +4,14 @@ favorites → outbox → relay → region queue → dispatcher → inbox → SSE
 import os
 import time
 import uuid
-from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
 import requests
-from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from notifications.models import FavoriteMarket, Notification, OutboxEvent
-from tests.factories import ItemFactory, MarketFactory, UserFactory
+from tests.factories import ItemFactory, MarketFactory, UserFactory, party_request_body
 from tests.servers import daphne, dispatcher
 from tests.sse_client import SseClient
 from tests.tcp_proxy import TcpProxy
@@ -49,21 +47,11 @@ def people(transactional_db):
 
 
 def create_party(server, people, title: str) -> dict:
-    now = timezone.now()
     response = requests.post(
         f"{server.http}/api/v1/parties",
-        json={
-            "market_id": people["market"].id,
-            "item_id": people["item"].id,
-            "title": title,
-            "description": "",
-            "total_price": 30000,
-            "total_quantity": 30,
-            "unit": "롤",
-            "capacity": 3,
-            "meet_at": (now + timedelta(days=2)).isoformat(),
-            "recruit_until": (now + timedelta(days=1)).isoformat(),
-        },
+        json=party_request_body(
+            market_id=people["market"].id, item_id=people["item"].id, title=title
+        ),
         headers={"Authorization": f"Bearer {token(people['leader'])}"},
         timeout=10,
     )

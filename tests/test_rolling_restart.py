@@ -13,11 +13,9 @@ import contextlib
 import json
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 import requests
-from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
@@ -26,7 +24,7 @@ from chat.tests.stomp_client import RawStomp
 from notifications.models import FavoriteMarket, Notification
 from parties.services import party_close, party_join
 from tests.deploy_layout import alive, deploy_layout
-from tests.factories import ItemFactory, MarketFactory, UserFactory, make_party
+from tests.factories import ItemFactory, MarketFactory, UserFactory, make_party, party_request_body
 from tests.sse_client import ReconnectingSseClient
 from tests.waiting import wait_for
 
@@ -231,21 +229,11 @@ def people(transactional_db):
 def open_party(base: str, people, title: str) -> int:
     """The opener creates a party at the fan's favourite market (one notification for the
     fan); the HTTP status is returned: it must be 201 every time, restart or not."""
-    now = timezone.now()
     response = requests.post(
         f"{base}/api/v1/parties",
-        json={
-            "market_id": people["market"].id,
-            "item_id": people["item"].id,
-            "title": title,
-            "description": "",
-            "total_price": 30000,
-            "total_quantity": 30,
-            "unit": "롤",
-            "capacity": 3,
-            "meet_at": (now + timedelta(days=2)).isoformat(),
-            "recruit_until": (now + timedelta(days=1)).isoformat(),
-        },
+        json=party_request_body(
+            market_id=people["market"].id, item_id=people["item"].id, title=title
+        ),
         headers={"Authorization": f"Bearer {token(people['opener'])}"},
         timeout=30,
     )
