@@ -11,6 +11,7 @@ Embedded mode (no service URLs): SQLite, in-memory channel layer, local-memory c
 eager, in-process event bus. Services mode: set DATABASE_URL / REDIS_URL / RABBITMQ_URL.
 """
 
+import logging
 import os
 import secrets
 import tempfile
@@ -640,6 +641,9 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+# Python's warnings (a library's UserWarning) go through the same handler: printed raw to
+# stderr they were the one line of a JSON log that was not JSON.
+logging.captureWarnings(LOG_FORMAT == "json")
 # Celery's worker would replace the handler above with its own (no JSON, no filters).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
